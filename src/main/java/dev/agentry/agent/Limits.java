@@ -1,0 +1,38 @@
+package dev.agentry.agent;
+
+import dev.agentry.asset.FieldException;
+import java.time.Duration;
+
+/**
+ * What one run of an agent may consume before it is stopped and failed.
+ *
+ * @param maxSteps model calls per run (each reply and the tool calls it asks for make one step)
+ * @param maxToolCalls tool calls per run, across all steps
+ * @param timeout wall-clock time per run, from start to final answer
+ * @param maxTokens input plus output tokens per run; null for no cap
+ */
+public record Limits(Integer maxSteps, Integer maxToolCalls, Duration timeout, Long maxTokens) {
+
+    public static final int DEFAULT_MAX_STEPS = 20;
+    public static final int DEFAULT_MAX_TOOL_CALLS = 50;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    public static final Limits DEFAULT = new Limits(null, null, null, null);
+
+    public Limits {
+        maxSteps = maxSteps == null ? DEFAULT_MAX_STEPS : maxSteps;
+        maxToolCalls = maxToolCalls == null ? DEFAULT_MAX_TOOL_CALLS : maxToolCalls;
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (maxSteps < 1) {
+            throw new FieldException("max-steps", "must be at least 1, got " + maxSteps);
+        }
+        if (maxToolCalls < 0) {
+            throw new FieldException("max-tool-calls", "must be 0 or more, got " + maxToolCalls);
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new FieldException("timeout", "must be longer than zero, such as 5m");
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw new FieldException("max-tokens", "must be at least 1, got " + maxTokens);
+        }
+    }
+}

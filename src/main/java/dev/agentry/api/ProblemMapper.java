@@ -1,0 +1,72 @@
+package dev.agentry.api;
+
+import dev.agentry.AgentryException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.jboss.logging.Logger;
+
+/**
+ * The one exception mapper: every error leaves as problem+json with a message that names the fix.
+ * Unexpected exceptions are logged with their stack trace and answered with a 500 that carries none.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @Context
+    UriInfo uri;
+
+    @Override
+    public Response toResponse(Throwable exception) {
+        String path = uri == null ? null : uri.getPath();
+        return switch (exception) {
+            case AgentryException.InvalidInput invalid ->
+                Problem.of(invalid.status(), invalid.title(), invalid.getMessage(), path)
+                        .response();
+            case AgentryException.NotFound missing ->
+                Problem.of(404, missing.title(), missing.getMessage(), path).response();
+            case AgentryException.Conflict conflict ->
+                Problem.of(409, conflict.title(), conflict.getMessage(), path).response();
+            case AgentryException.Unavailable unavailable ->
+                Problem.of(503, unavailable.title(), unavailable.getMessage(), path)
+                        .response();
+            case WebApplicationException web -> fromWebException(web, path);
+            default -> {
+                LOG.errorf(exception, "Unexpected error answering %s", path);
+                yield Problem.of(
+                                500,
+                                "Internal error",
+                                "Agentry failed unexpectedly; the service log has the details. Retrying may help.",
+                                path)
+                        .response();
+            }
+        };
+    }
+
+    private static Response fromWebException(WebApplicationException web, String path) {
+        int status = web.getResponse().getStatus();
+        String detail =
+                switch (status) {
+                    case 404 -> "nothing is served at " + path + "; the API is under /v1 (see /q/swagger-ui)";
+                    case 405 ->
+                        "this method is not allowed on " + path + "; see /q/swagger-ui for the methods it takes";
+                    case 406 -> "this resource answers with application/json; ask for that in the Accept header";
+                    case 415 -> "send the body as application/json";
+                    default -> web.getMessage() == null ? "the request could not be handled" : web.getMessage();
+                };
+        String title =
+                switch (status) {
+                    case 404 -> "Not found";
+                    case 405 -> "Method not allowed";
+                    case 406 -> "Not acceptable";
+                    case 415 -> "Unsupported media type";
+                    default -> status >= 500 ? "Internal error" : "Invalid request";
+                };
+        return Problem.of(status, title, detail, path).response();
+    }
+}

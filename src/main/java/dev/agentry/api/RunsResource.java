@@ -1,0 +1,202 @@
+package dev.agentry.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentry.AgentryException;
+import dev.agentry.run.Run;
+import dev.agentry.run.RunEvent;
+import dev.agentry.run.RunEvents;
+import dev.agentry.run.RunIds;
+import dev.agentry.run.RunQuery;
+import dev.agentry.run.RunService;
+import dev.agentry.run.RunStatus;
+import dev.agentry.run.Step;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Runs: list, read, cancel, and follow one live. */
+@Path("/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Runs")
+public class RunsResource {
+
+    private static final int DEFAULT_LIMIT = 20;
+    private static final long KEEP_ALIVE_SECONDS = 15;
+
+    private final RunService runs;
+    private final RunEvents events;
+    private final ObjectMapper json;
+
+    RunsResource(RunService runs, RunEvents events, ObjectMapper json) {
+        this.runs = runs;
+        this.events = events;
+        this.json = json;
+    }
+
+    @GET
+    @RunOnVirtualThread
+    @Operation(summary = "Runs, newest first; filter by agent and status, page with limit and cursor")
+    public RunPage list(
+            @QueryParam("agent") String agent,
+            @QueryParam("status") String status,
+            @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        RunQuery query;
+        try {
+            query = new RunQuery(
+                    blankToNull(agent),
+                    blankToNull(status) == null ? null : RunStatus.of(status),
+                    limit == null || limit.isBlank() ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
+                    blankToNull(cursor));
+        } catch (NumberFormatException e) {
+            throw new AgentryException.InvalidInput(
+                    "limit must be a whole number from 1 to " + RunQuery.MAX_LIMIT + ", got '" + limit + "'");
+        } catch (IllegalArgumentException e) {
+            throw new AgentryException.InvalidInput(e.getMessage());
+        }
+        List<Run> page = runs.list(query);
+        String next = page.size() == query.limit() ? page.getLast().id() : null;
+        return new RunPage(page.stream().map(run -> RunView.of(run, null)).toList(), next);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RunOnVirtualThread
+    @Operation(summary = "One run with every committed step")
+    public RunView get(@PathParam("id") String id) {
+        return RunView.of(require(id), runs.steps(id));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @RunOnVirtualThread
+    @Operation(summary = "Cancel a run that has not ended; 409 when it has")
+    public RunView cancel(@PathParam("id") String id) {
+        require(id);
+        return RunView.of(runs.cancel(id), runs.steps(id));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RunOnVirtualThread
+    @Operation(
+            summary = "Server-sent events: 'status', then each 'step' as it is committed (earlier ones first),"
+                    + " then 'end' with the finished run")
+    @SuppressWarnings("try")
+    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse)
+            throws InterruptedException {
+        require(id);
+        BlockingQueue<RunEvent> live = new LinkedBlockingQueue<>();
+        try (AutoCloseable subscription = events.subscribe(id, live::add);
+                SseEventSink out = sink) {
+            new EventStream(id, out, sse).follow(live);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    /** One client following one run: replays the committed steps, then forwards live ones until the end. */
+    private final class EventStream {
+        private final String id;
+        private final SseEventSink out;
+        private final Sse sse;
+        private int lastIndex;
+
+        EventStream(String id, SseEventSink out, Sse sse) {
+            this.id = id;
+            this.out = out;
+            this.sse = sse;
+        }
+
+        void follow(BlockingQueue<RunEvent> live) throws InterruptedException {
+            Run run = require(id);
+            send("status", new StatusView(run.status()));
+            catchUp();
+            while (!run.status().terminal() && !out.isClosed()) {
+                RunEvent event = live.poll(1, TimeUnit.SECONDS);
+                switch (event) {
+                    case null -> {
+                        catchUp();
+                        run = require(id);
+                        keepAlive();
+                    }
+                    case RunEvent.StepAdded added -> sendStep(added.step());
+                    case RunEvent.StatusChanged changed -> send("status", new StatusView(changed.status()));
+                    case RunEvent.Finished finished -> run = finished.run();
+                }
+            }
+            catchUp();
+            send("end", RunView.of(run, null));
+        }
+
+        private void catchUp() {
+            for (Step step : runs.steps(id)) {
+                sendStep(step);
+            }
+        }
+
+        private void sendStep(Step step) {
+            if (step.index() > lastIndex) {
+                lastIndex = step.index();
+                send("step", RunView.StepView.of(step));
+            }
+        }
+
+        private long quietSince = System.nanoTime();
+
+        private void keepAlive() {
+            if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS)) {
+                out.send(sse.newEventBuilder().comment("keep-alive").build())
+                        .toCompletableFuture()
+                        .join();
+                quietSince = System.nanoTime();
+            }
+        }
+
+        private void send(String name, Object data) {
+            String text;
+            try {
+                text = json.writeValueAsString(data);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the " + name + " event", e);
+            }
+            OutboundSseEvent event = sse.newEventBuilder().name(name).data(text).build();
+            out.send(event).toCompletableFuture().join();
+            quietSince = System.nanoTime();
+        }
+    }
+
+    /** The body of a {@code status} event. */
+    public record StatusView(RunStatus status) {}
+
+    private Run require(String id) {
+        if (!RunIds.isValid(id)) {
+            throw new AgentryException.NotFound("there is no run with id '" + AgentsResource.abbreviate(id)
+                    + "'; run ids look like run_01JD5Y8C9V3M0Q8X4T6B2N7R1K");
+        }
+        return runs.find(id).orElseThrow(() -> new AgentryException.NotFound("there is no run with id '" + id + "'"));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.agentry.run;
+
+import dev.agentry.AgentryException;
+import dev.agentry.agent.Limits;
+import dev.agentry.asset.DurationText;
+import dev.agentry.asset.Redactor;
+import dev.agentry.model.ModelReply;
+import dev.agentry.model.ModelRequest;
+import dev.agentry.model.ToolRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The plan-act loop. Each turn either answers the tool requests still pending, or asks the model
+ * for the next move; every step is committed before the next begins, so a run resumed elsewhere
+ * continues exactly where this one stopped and never repeats a call that completed.
+ */
+@ApplicationScoped
+public class RunLoop {
+
+    private final RunStore store;
+    private final RunEvents events;
+    private final ToolGate gate;
+    private final Redactor redactor;
+    private final Clock clock;
+
+    RunLoop(RunStore store, RunEvents events, ToolGate gate, Redactor redactor, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.gate = gate;
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    /** A run this replica executes: its state, how to stop it, and the lease it holds. */
+    record Execution(RunState state, RunControl control, String owner, Duration lease) {}
+
+    /** Thrown when a commit finds the run is no longer this replica's to execute. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String runId) {
+            super("run " + runId + " was cancelled or taken over by another replica", null, false, false);
+        }
+    }
+
+    RunOutcome run(Execution execution) {
+        RunState state = execution.state();
+        while (true) {
+            Optional<RunOutcome> outcome = checkpoint(execution);
+            if (outcome.isEmpty()) {
+                outcome = state.pendingToolRequests().isEmpty() ? plan(execution) : act(execution);
+            }
+            if (outcome.isPresent()) {
+                return outcome.get();
+            }
+        }
+    }
+
+    /** Stops the run when asked to, before it does anything more. */
+    private Optional<RunOutcome> checkpoint(Execution execution) {
+        RunControl.Stop stop = execution.control().stop();
+        if (stop == RunControl.Stop.CANCELLED) {
+            return Optional.of(new RunOutcome.Cancelled("cancelled by request"));
+        }
+        if (stop == RunControl.Stop.TIMED_OUT
+                || !clock.instant().isBefore(execution.state().deadline())) {
+            Duration timeout = execution.state().plan().agent().limits().timeout();
+            return Optional.of(
+                    failed(execution.state(), "timeout", "the run took longer than " + DurationText.format(timeout)));
+        }
+        return Optional.empty();
+    }
+
+    /** Asks the model what to do next, or returns the final answer it already gave. */
+    private Optional<RunOutcome> plan(Execution execution) {
+        RunState state = execution.state();
+        Optional<String> answer = state.finalAnswer();
+        if (answer.isPresent()) {
+            return Optional.of(new RunOutcome.Succeeded(answer.get()));
+        }
+        Optional<RunOutcome> limit = beforeModelCall(state);
+        if (limit.isPresent()) {
+            return limit;
+        }
+        Step.ModelStep step;
+        try {
+            step = callModel(execution);
+        } catch (AgentryException e) {
+            return Optional.of(new RunOutcome.Failed("model call failed: " + redactor.scrub(e.getMessage())));
+        } catch (InterruptedException | CancellationException e) {
+            return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
+        }
+        commit(execution, step);
+        state.addModelStep(step);
+        if (step.toolRequests().isEmpty()) {
+            return Optional.of(new RunOutcome.Succeeded(step.text()));
+        }
+        return tokens(state);
+    }
+
+    private Step.ModelStep callModel(Execution execution) throws InterruptedException {
+        RunState state = execution.state();
+        ModelRequest request = new ModelRequest(
+                state.plan().agent().instructions(),
+                state.history(),
+                state.plan().functions());
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        ModelReply reply = interruptibly(execution, () -> state.plan().model().chat(request));
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        List<ToolRequest> requests = reply.toolRequests().stream()
+                .map(r -> new ToolRequest(r.id(), r.name(), redactor.scrub(r.arguments())))
+                .toList();
+        return new Step.ModelStep(
+                state.nextIndex(), started, durationMs, redactor.scrub(reply.text()), requests, reply.usage());
+    }
+
+    /** Executes the pending tool requests, concurrently when there are several, committing each as it ends. */
+    private Optional<RunOutcome> act(Execution execution) {
+        RunState state = execution.state();
+        List<ToolRequest> pending = state.pendingToolRequests();
+        Limits limits = state.plan().agent().limits();
+        if (state.usage().toolCalls() + pending.size() > limits.maxToolCalls()) {
+            return Optional.of(failed(
+                    state,
+                    "max-tool-calls",
+                    "the model asked for " + pending.size() + " more tool calls after "
+                            + state.usage().toolCalls() + ", over the limit of " + limits.maxToolCalls()));
+        }
+        try {
+            if (pending.size() == 1) {
+                int index = state.nextIndex();
+                Step.ToolStep step = interruptibly(
+                        execution,
+                        () -> gate.call(state.runId(), state.plan(), state.deadline(), pending.getFirst(), index));
+                record(execution, step);
+            } else {
+                callConcurrently(execution, pending);
+            }
+        } catch (InterruptedException | CancellationException e) {
+            return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("tool calls were interrupted")));
+        }
+        state.appendAnsweredOutputs();
+        return Optional.empty();
+    }
+
+    private void callConcurrently(Execution execution, List<ToolRequest> pending) throws InterruptedException {
+        RunState state = execution.state();
+        int first = state.nextIndex();
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            CompletionService<Step.ToolStep> calls = new ExecutorCompletionService<>(executor);
+            for (int i = 0; i < pending.size(); i++) {
+                ToolRequest request = pending.get(i);
+                int index = first + i;
+                calls.submit(() -> gate.call(state.runId(), state.plan(), state.deadline(), request, index));
+            }
+            for (int i = 0; i < pending.size(); i++) {
+                Step.ToolStep step = interruptibly(execution, () -> calls.take().get());
+                record(execution, step);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private void record(Execution execution, Step.ToolStep step) {
+        commit(execution, step);
+        execution.state().addToolStep(step);
+    }
+
+    private Optional<RunOutcome> beforeModelCall(RunState state) {
+        Limits limits = state.plan().agent().limits();
+        if (state.modelSteps() >= limits.maxSteps()) {
+            return Optional.of(
+                    failed(state, "max-steps", "the model still wanted tools after " + state.modelSteps() + " steps"));
+        }
+        return tokens(state);
+    }
+
+    private Optional<RunOutcome> tokens(RunState state) {
+        Long maxTokens = state.plan().agent().limits().maxTokens();
+        if (maxTokens != null && state.usage().tokens() >= maxTokens) {
+            return Optional.of(failed(
+                    state,
+                    "max-tokens",
+                    "the run used " + state.usage().tokens() + " tokens, the limit is " + maxTokens));
+        }
+        return Optional.empty();
+    }
+
+    private static RunOutcome failed(RunState state, String limit, String what) {
+        String agent = state.plan().agent().name();
+        return new RunOutcome.Failed("limit " + limit + " reached: " + what + "; raise limits." + limit + " in agents/"
+                + agent + ".yaml or narrow the task");
+    }
+
+    private void commit(Execution execution, Step step) {
+        RunState state = execution.state();
+        Usage usage =
+                switch (step) {
+                    case Step.ModelStep model -> state.usage().plusModelCall(model.usage());
+                    case Step.ToolStep tool -> state.usage().plusToolCall();
+                };
+        Instant leaseUntil = clock.instant().plus(execution.lease());
+        if (!store.addStep(state.runId(), execution.owner(), step, usage, leaseUntil)) {
+            throw new LeaseLost(state.runId());
+        }
+        events.publish(new RunEvent.StepAdded(state.runId(), step));
+    }
+
+    private static <T> T interruptibly(Execution execution, java.util.concurrent.Callable<T> work)
+            throws InterruptedException {
+        try {
+            return execution.control().interruptibly(work);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.agentry.run;
+
+import static java.util.Objects.requireNonNull;
+
+/** How a run ended. */
+public sealed interface RunOutcome permits RunOutcome.Succeeded, RunOutcome.Failed, RunOutcome.Cancelled {
+
+    RunStatus status();
+
+    record Succeeded(String output) implements RunOutcome {
+        public Succeeded {
+            requireNonNull(output, "output");
+        }
+
+        @Override
+        public RunStatus status() {
+            return RunStatus.SUCCEEDED;
+        }
+    }
+
+    /** @param reason what stopped it, naming the limit or the failing call and the fix */
+    record Failed(String reason) implements RunOutcome {
+        public Failed {
+            requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public RunStatus status() {
+            return RunStatus.FAILED;
+        }
+    }
+
+    record Cancelled(String reason) implements RunOutcome {
+        public Cancelled {
+            requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public RunStatus status() {
+            return RunStatus.CANCELLED;
+        }
+    }
+}

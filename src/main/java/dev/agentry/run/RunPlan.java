@@ -1,0 +1,40 @@
+package dev.agentry.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.agentry.agent.AgentDefinition;
+import dev.agentry.model.FunctionSpec;
+import dev.agentry.model.ModelClient;
+import dev.agentry.tool.Tool;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An agent resolved for running: its definition, its model client and its tools, by the names models use. */
+public record RunPlan(
+        AgentDefinition agent, ModelClient model, Map<String, Tool> toolsByFunction, List<FunctionSpec> functions) {
+
+    public RunPlan {
+        requireNonNull(agent, "agent");
+        requireNonNull(model, "model");
+        toolsByFunction = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(toolsByFunction));
+        functions = List.copyOf(functions);
+    }
+
+    public static RunPlan of(AgentDefinition agent, ModelClient model, List<Tool> tools) {
+        Map<String, Tool> byFunction = new LinkedHashMap<>();
+        tools.forEach(tool -> byFunction.put(tool.spec().functionName(), tool));
+        List<FunctionSpec> functions = tools.stream()
+                .map(tool -> new FunctionSpec(
+                        tool.spec().functionName(),
+                        tool.spec().description(),
+                        tool.spec().parameters().json()))
+                .toList();
+        return new RunPlan(agent, model, byFunction, functions);
+    }
+
+    public Optional<Tool> tool(String functionName) {
+        return Optional.ofNullable(toolsByFunction.get(functionName));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.agentry.run;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentry.model.Message;
+import dev.agentry.model.ToolRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A run's working memory, owned by its loop thread: the conversation so far, what it has used, and
+ * which tool requests of the latest model step still await an answer. It is rebuilt from committed
+ * steps on resume, so it holds nothing the store does not.
+ */
+final class RunState {
+
+    private final String runId;
+    private final RunPlan plan;
+    private final Instant deadline;
+    private final List<Message> history = new ArrayList<>();
+    /** Answers to the latest model step's requests not yet in the conversation, by request id. */
+    private final Map<String, Step.ToolStep> answered = new HashMap<>();
+    /** Every request of the latest model step that has an answer, in the conversation or not. */
+    private final Set<String> answeredIds = new HashSet<>();
+
+    private Step.ModelStep latestModelStep;
+    private int modelSteps;
+    private int lastIndex;
+    private Usage usage = Usage.ZERO;
+
+    private RunState(String runId, RunPlan plan, Instant deadline, JsonNode input) {
+        this.runId = requireNonNull(runId, "runId");
+        this.plan = requireNonNull(plan, "plan");
+        this.deadline = requireNonNull(deadline, "deadline");
+        history.add(new Message.User(inputText(input)));
+    }
+
+    /** The state after {@code steps}, in index order, have been committed. */
+    static RunState of(String runId, RunPlan plan, Instant deadline, JsonNode input, List<Step> steps) {
+        RunState state = new RunState(runId, plan, deadline, input);
+        steps.forEach(state::replay);
+        state.appendAnsweredOutputs();
+        return state;
+    }
+
+    private void replay(Step step) {
+        switch (step) {
+            case Step.ModelStep model -> {
+                appendAnsweredOutputs();
+                addModelStep(model);
+            }
+            case Step.ToolStep tool -> addToolStep(tool);
+        }
+    }
+
+    void addModelStep(Step.ModelStep step) {
+        latestModelStep = step;
+        answered.clear();
+        answeredIds.clear();
+        modelSteps++;
+        lastIndex = step.index();
+        usage = usage.plusModelCall(step.usage());
+        history.add(new Message.Assistant(step.text(), step.toolRequests()));
+    }
+
+    /** Records a tool step; its answer joins the conversation once the whole batch is in, in request order. */
+    void addToolStep(Step.ToolStep step) {
+        answered.put(step.requestId(), step);
+        answeredIds.add(step.requestId());
+        lastIndex = Math.max(lastIndex, step.index());
+        usage = usage.plusToolCall();
+    }
+
+    /** Adds the answers of the latest model step's requests to the conversation, in the order asked. */
+    void appendAnsweredOutputs() {
+        if (latestModelStep == null) {
+            return;
+        }
+        for (ToolRequest request : latestModelStep.toolRequests()) {
+            Step.ToolStep step = answered.remove(request.id());
+            if (step != null) {
+                history.add(new Message.ToolOutput(
+                        request.id(), request.name(), step.result().modelText()));
+            }
+        }
+    }
+
+    /** Requests of the latest model step with no committed answer, in the order asked. */
+    List<ToolRequest> pendingToolRequests() {
+        if (latestModelStep == null) {
+            return List.of();
+        }
+        return latestModelStep.toolRequests().stream()
+                .filter(request -> !answeredIds.contains(request.id()))
+                .toList();
+    }
+
+    /** The final answer, when the latest model step asked for no tools. */
+    Optional<String> finalAnswer() {
+        if (latestModelStep != null && latestModelStep.toolRequests().isEmpty()) {
+            return Optional.of(latestModelStep.text());
+        }
+        return Optional.empty();
+    }
+
+    int nextIndex() {
+        return lastIndex + 1;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    RunPlan plan() {
+        return plan;
+    }
+
+    Instant deadline() {
+        return deadline;
+    }
+
+    List<Message> history() {
+        return List.copyOf(history);
+    }
+
+    int modelSteps() {
+        return modelSteps;
+    }
+
+    Usage usage() {
+        return usage;
+    }
+
+    private static String inputText(JsonNode input) {
+        if (input == null || input.isNull() || input.isMissingNode()) {
+            return "(no input)";
+        }
+        return input.isTextual() ? input.asText() : input.toString();
+    }
+}

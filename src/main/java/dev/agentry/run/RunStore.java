@@ -1,0 +1,43 @@
+package dev.agentry.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to durable run state. Every write is its own transaction, so a step is either fully
+ * committed or absent. Writes that concern a running run name the owner holding its lease, and do
+ * nothing (returning false) when the run has since been cancelled or taken over. A store that only
+ * one process can open (an embedded database) treats every lease found at startup as lapsed.
+ */
+public interface RunStore {
+
+    /** Stores a new queued run, leased to {@code owner} so that no other replica takes it meanwhile. */
+    void create(Run run, String owner, Instant leaseUntil);
+
+    /**
+     * Moves a run to running under {@code owner}'s lease: one of its own, or an orphan whose lease
+     * lapsed before {@code startedAt}.
+     *
+     * @return false when the run is no longer queued or running (for example, cancelled meanwhile)
+     */
+    boolean start(String runId, String owner, Instant startedAt, Instant leaseUntil);
+
+    /** Commits a step and the run's usage after it; false when the run is no longer this owner's to run. */
+    boolean addStep(String runId, String owner, Step step, Usage usage, Instant leaseUntil);
+
+    /** Ends a run unless it already ended; returns whether this call ended it. */
+    boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt);
+
+    Optional<Run> find(String runId);
+
+    List<Step> steps(String runId);
+
+    List<Run> list(RunQuery query);
+
+    /** Extends the leases of runs {@code owner} is executing. */
+    void renewLeases(String owner, List<String> runIds, Instant leaseUntil);
+
+    /** Ids of runs that are queued or running but whose lease has lapsed (their owner is gone). */
+    List<String> orphans(Instant now, int max);
+}

@@ -1,0 +1,29 @@
+package dev.agentry.run;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How runs are executed. */
+@ConfigMapping(prefix = "agentry.runs")
+public interface RunsConfig {
+
+    /** Runs executing at once on this replica; more wait as {@code queued}. */
+    @WithDefault("1000")
+    int maxConcurrent();
+
+    /** Longest a {@code "wait": true} request blocks before answering 202 with the unfinished run. */
+    @WithDefault("60s")
+    Duration waitTimeout();
+
+    /**
+     * How long a replica's claim on a run lasts without renewal. A run whose owner stops renewing
+     * (crash, shutdown) is resumed by a replica after this long.
+     */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How this replica names itself as a run's owner; default host name plus process id. */
+    Optional<String> nodeId();
+}

@@ -1,0 +1,92 @@
+package dev.agentry.run;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentry.model.TokenUsage;
+import dev.agentry.model.ToolRequest;
+import dev.agentry.tool.ToolResult;
+import java.time.Instant;
+import java.util.List;
+
+/** One committed step of a run: a model call, or one tool call. Indexes start at 1 and never repeat. */
+public sealed interface Step permits Step.ModelStep, Step.ToolStep {
+
+    int index();
+
+    Instant startedAt();
+
+    long durationMs();
+
+    /** The step's outcome as JSON, as runs show and store it. */
+    JsonNode resultJson();
+
+    /** The model answered: text, tool requests, or both. */
+    record ModelStep(
+            int index,
+            Instant startedAt,
+            long durationMs,
+            String text,
+            List<ToolRequest> toolRequests,
+            TokenUsage usage)
+            implements Step {
+        public ModelStep {
+            requireNonNull(startedAt, "startedAt");
+            text = text == null ? "" : text;
+            toolRequests = List.copyOf(toolRequests);
+            requireNonNull(usage, "usage");
+        }
+
+        /** {@code {"text": ..., "toolCalls": [{"id", "name", "arguments"}]}}, arguments as the model sent them. */
+        @Override
+        public JsonNode resultJson() {
+            ObjectNode result = JsonNodeFactory.instance.objectNode().put("text", text);
+            ArrayNode calls = result.putArray("toolCalls");
+            toolRequests.forEach(request -> calls.addObject()
+                    .put("id", request.id())
+                    .put("name", request.name())
+                    .put("arguments", request.arguments()));
+            return result;
+        }
+    }
+
+    /**
+     * One tool call and how it ended.
+     *
+     * @param requestId the id of the model's request this answers
+     * @param tool the tool's id ({@code toolset.tool}), or the name the model used if no tool has it
+     * @param arguments the arguments as sent: parsed JSON, or the raw text when they did not parse
+     */
+    record ToolStep(
+            int index,
+            Instant startedAt,
+            long durationMs,
+            String requestId,
+            String tool,
+            JsonNode arguments,
+            ToolResult result)
+            implements Step {
+        public ToolStep {
+            requireNonNull(startedAt, "startedAt");
+            requireNonNull(requestId, "requestId");
+            requireNonNull(tool, "tool");
+            requireNonNull(arguments, "arguments");
+            requireNonNull(result, "result");
+        }
+
+        /** The tool's answer; {@code {"error": ...}} or {@code {"refused": ...}} when there was none. */
+        @Override
+        public JsonNode resultJson() {
+            return switch (result) {
+                case ToolResult.Success success -> success.value();
+                case ToolResult.Failure failure ->
+                    JsonNodeFactory.instance.objectNode().put("error", failure.message());
+                case ToolResult.Refused refused ->
+                    JsonNodeFactory.instance.objectNode().put("refused", refused.reason());
+            };
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package dev.agentry.run.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.AgentryException;
+import dev.agentry.model.TokenUsage;
+import dev.agentry.model.ToolRequest;
+import dev.agentry.run.Run;
+import dev.agentry.run.RunOutcome;
+import dev.agentry.run.RunQuery;
+import dev.agentry.run.RunStatus;
+import dev.agentry.run.RunStore;
+import dev.agentry.run.Step;
+import dev.agentry.run.Trigger;
+import dev.agentry.run.Usage;
+import dev.agentry.tool.ToolResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@link RunStore} on any JDBC database migrated with {@code db/migration}: H2 and PostgreSQL. */
+public final class JdbcRunStore implements RunStore {
+
+    /** Most characters a payload column holds; longer payloads are stored truncated, and say so. */
+    static final int MAX_PAYLOAD = 1_000_000;
+
+    private static final int MAX_ERROR = 10_000;
+    private static final int PREVIEW = 2_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RUN_COLUMNS = "id, agent, status, input, output, error, trigger_type, trigger_by, "
+            + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens";
+    private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
+
+    private final DataSource dataSource;
+
+    /** @param exclusive whether no other process can use the database: then every lease in it is stale */
+    public JdbcRunStore(DataSource dataSource, boolean exclusive) {
+        this.dataSource = dataSource;
+        if (exclusive) {
+            update("UPDATE runs SET lease_until = ? WHERE status IN ('queued', 'running')", timestamp(Instant.EPOCH));
+        }
+    }
+
+    @Override
+    public void create(Run run, String owner, Instant leaseUntil) {
+        update(
+                "INSERT INTO runs (id, agent, status, input, trigger_type, trigger_by, created_at, owner, lease_until)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                run.id(),
+                run.agent(),
+                run.status().id(),
+                run.input() == null ? null : payload(run.input()),
+                run.trigger().type(),
+                run.trigger().by(),
+                timestamp(run.createdAt()),
+                owner,
+                timestamp(leaseUntil));
+    }
+
+    @Override
+    public boolean start(String runId, String owner, Instant startedAt, Instant leaseUntil) {
+        return update(
+                        "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
+                                + " started_at = COALESCE(started_at, ?)"
+                                + " WHERE id = ? AND status IN ('queued', 'running') AND (owner = ? OR lease_until < ?)",
+                        owner,
+                        timestamp(leaseUntil),
+                        timestamp(startedAt),
+                        runId,
+                        owner,
+                        timestamp(startedAt))
+                == 1;
+    }
+
+    @Override
+    public boolean addStep(String runId, String owner, Step step, Usage usage, Instant leaseUntil) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                boolean ours = execute(
+                                connection,
+                                "UPDATE runs SET model_calls = ?, tool_calls = ?, input_tokens = ?, output_tokens = ?,"
+                                        + " lease_until = ? WHERE id = ? AND status = 'running' AND owner = ?",
+                                usage.modelCalls(),
+                                usage.toolCalls(),
+                                usage.inputTokens(),
+                                usage.outputTokens(),
+                                timestamp(leaseUntil),
+                                runId,
+                                owner)
+                        == 1;
+                if (ours) {
+                    insertStep(connection, runId, step);
+                }
+                connection.commit();
+                return ours;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("commit a step of run " + runId, e);
+        }
+    }
+
+    private static void insertStep(Connection connection, String runId, Step step) throws SQLException {
+        switch (step) {
+            case Step.ModelStep model ->
+                execute(
+                        connection,
+                        "INSERT INTO run_steps (run_id, idx, type, result, status, started_at, duration_ms,"
+                                + " input_tokens, output_tokens) VALUES (?, ?, 'model', ?, 'ok', ?, ?, ?, ?)",
+                        runId,
+                        model.index(),
+                        payload(model.resultJson()),
+                        timestamp(model.startedAt()),
+                        model.durationMs(),
+                        model.usage().input(),
+                        model.usage().output());
+            case Step.ToolStep tool ->
+                execute(
+                        connection,
+                        "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
+                                + " duration_ms) VALUES (?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?)",
+                        runId,
+                        tool.index(),
+                        tool.tool(),
+                        tool.requestId(),
+                        payload(tool.arguments()),
+                        payload(tool.resultJson()),
+                        tool.result().status(),
+                        timestamp(tool.startedAt()),
+                        tool.durationMs());
+        }
+    }
+
+    @Override
+    public boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt) {
+        String output = outcome instanceof RunOutcome.Succeeded succeeded ? succeeded.output() : null;
+        String error =
+                switch (outcome) {
+                    case RunOutcome.Succeeded succeeded -> null;
+                    case RunOutcome.Failed failed -> failed.reason();
+                    case RunOutcome.Cancelled cancelled -> cancelled.reason();
+                };
+        return update(
+                        "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
+                                + " tool_calls = ?, input_tokens = ?, output_tokens = ?, lease_until = NULL"
+                                + " WHERE id = ? AND status IN " + ACTIVE,
+                        outcome.status().id(),
+                        output == null ? null : truncate(output, MAX_PAYLOAD),
+                        error == null ? null : truncate(error, MAX_ERROR),
+                        timestamp(endedAt),
+                        usage.modelCalls(),
+                        usage.toolCalls(),
+                        usage.inputTokens(),
+                        usage.outputTokens(),
+                        runId)
+                == 1;
+    }
+
+    @Override
+    public Optional<Run> find(String runId) {
+        List<Run> runs = query("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?", List.of(runId));
+        return runs.stream().findFirst();
+    }
+
+    @Override
+    public List<Step> steps(String runId) {
+        String sql = "SELECT idx, type, tool, call_id, arguments, result, status, started_at, duration_ms,"
+                + " input_tokens, output_tokens FROM run_steps WHERE run_id = ? ORDER BY idx";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Step> steps = new ArrayList<>();
+                while (rows.next()) {
+                    steps.add(step(rows));
+                }
+                return steps;
+            }
+        } catch (SQLException e) {
+            throw failure("read the steps of run " + runId, e);
+        }
+    }
+
+    @Override
+    public List<Run> list(RunQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS + " FROM runs WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.agent() != null) {
+            sql.append(" AND agent = ?");
+            parameters.add(query.agent());
+        }
+        if (query.status() != null) {
+            sql.append(" AND status = ?");
+            parameters.add(query.status().id());
+        }
+        if (query.cursor() != null) {
+            sql.append(" AND id < ?");
+            parameters.add(query.cursor());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        parameters.add(query.limit());
+        return query(sql.toString(), parameters);
+    }
+
+    @Override
+    public void renewLeases(String owner, List<String> runIds, Instant leaseUntil) {
+        String sql = "UPDATE runs SET lease_until = ? WHERE id = ? AND owner = ? AND status IN ('queued', 'running')";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (String runId : runIds) {
+                bind(statement, timestamp(leaseUntil), runId, owner);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        } catch (SQLException e) {
+            throw failure("renew run leases", e);
+        }
+    }
+
+    @Override
+    public List<String> orphans(Instant now, int max) {
+        String sql =
+                "SELECT id FROM runs WHERE status IN ('queued', 'running') AND lease_until < ? ORDER BY id LIMIT ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, timestamp(now), max);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+                return ids;
+            }
+        } catch (SQLException e) {
+            throw failure("look for orphaned runs", e);
+        }
+    }
+
+    private List<Run> query(String sql, List<Object> parameters) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters.toArray());
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Run> runs = new ArrayList<>();
+                while (rows.next()) {
+                    runs.add(run(rows));
+                }
+                return runs;
+            }
+        } catch (SQLException e) {
+            throw failure("read runs", e);
+        }
+    }
+
+    private static Run run(ResultSet row) throws SQLException {
+        return new Run(
+                row.getString("id"),
+                row.getString("agent"),
+                RunStatus.of(row.getString("status")),
+                json(row.getString("input")),
+                row.getString("output"),
+                row.getString("error"),
+                new Trigger(row.getString("trigger_type"), row.getString("trigger_by")),
+                instant(row, "created_at"),
+                instant(row, "started_at"),
+                instant(row, "ended_at"),
+                new Usage(
+                        row.getInt("model_calls"),
+                        row.getInt("tool_calls"),
+                        row.getLong("input_tokens"),
+                        row.getLong("output_tokens")));
+    }
+
+    private static Step step(ResultSet row) throws SQLException {
+        int index = row.getInt("idx");
+        Instant started = instant(row, "started_at");
+        long duration = row.getLong("duration_ms");
+        JsonNode result = json(row.getString("result"));
+        if ("model".equals(row.getString("type"))) {
+            List<ToolRequest> requests = new ArrayList<>();
+            result.path("toolCalls")
+                    .forEach(call -> requests.add(new ToolRequest(
+                            call.path("id").asText(),
+                            call.path("name").asText(),
+                            call.path("arguments").asText())));
+            return new Step.ModelStep(
+                    index,
+                    started,
+                    duration,
+                    result.path("text").asText(""),
+                    requests,
+                    new TokenUsage(row.getLong("input_tokens"), row.getLong("output_tokens")));
+        }
+        ToolResult toolResult =
+                switch (row.getString("status")) {
+                    case "ok" -> ToolResult.success(result);
+                    case "refused" -> ToolResult.refused(result.path("refused").asText());
+                    default -> ToolResult.failed(result.path("error").asText());
+                };
+        return new Step.ToolStep(
+                index,
+                started,
+                duration,
+                row.getString("call_id"),
+                row.getString("tool"),
+                json(row.getString("arguments")),
+                toolResult);
+    }
+
+    /** JSON text of {@code node}, or a note with a preview when it is too long to store whole. */
+    static String payload(JsonNode node) {
+        String text = node.toString();
+        if (text.length() <= MAX_PAYLOAD) {
+            return text;
+        }
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("truncated", true)
+                .put("chars", text.length())
+                .put("preview", text.substring(0, PREVIEW))
+                .toString();
+    }
+
+    private static String truncate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        String note = "... [truncated: " + text.length() + " characters]";
+        return text.substring(0, max - note.length()) + note;
+    }
+
+    private static JsonNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return JsonNodeFactory.instance.textNode(text);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection()) {
+            return execute(connection, sql, parameters);
+        } catch (SQLException e) {
+            throw failure("write runs", e);
+        }
+    }
+
+    private static int execute(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    private static AgentryException failure(String what, SQLException e) {
+        return new AgentryException.Unavailable("the run store could not " + what + ": " + e.getMessage());
+    }
+}

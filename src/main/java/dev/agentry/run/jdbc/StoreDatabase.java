@@ -1,0 +1,115 @@
+package dev.agentry.run.jdbc;
+
+import dev.agentry.AgentryException;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.sql.Driver;
+import java.time.Duration;
+import java.util.Locale;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Opens the run store's database from a JDBC URL and brings its schema up to date, so one build
+ * runs on embedded H2 or on PostgreSQL by configuration alone.
+ */
+public final class StoreDatabase implements AutoCloseable {
+
+    private final AgroalDataSource dataSource;
+    private final boolean exclusive;
+
+    private StoreDatabase(AgroalDataSource dataSource, boolean exclusive) {
+        this.dataSource = dataSource;
+        this.exclusive = exclusive;
+    }
+
+    /**
+     * @throws AgentryException.Unavailable naming the URL and the likely fix when the database cannot be
+     *     opened or migrated
+     */
+    public static StoreDatabase open(String url, String username, String password, int maxConnections) {
+        Class<? extends Driver> driver = driverFor(url);
+        AgroalDataSource dataSource;
+        try {
+            AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
+                    .connectionPoolConfiguration(pool -> pool.maxSize(maxConnections)
+                            .minSize(0)
+                            .initialSize(1)
+                            .acquisitionTimeout(Duration.ofSeconds(30))
+                            .connectionFactoryConfiguration(factory -> {
+                                factory.jdbcUrl(url)
+                                        .connectionProviderClass(driver)
+                                        .autoCommit(true);
+                                if (username != null) {
+                                    factory.principal(new NamePrincipal(username));
+                                }
+                                if (password != null) {
+                                    factory.credential(new SimplePassword(password));
+                                }
+                                return factory;
+                            }));
+            dataSource = AgroalDataSource.from(configuration);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            throw new AgentryException.Unavailable("cannot open the run store at " + url + ": " + rootMessage(e)
+                    + "; check AGENTRY_STORE_URL, or stop the other Agentry using the same data/ folder");
+        }
+        try {
+            Flyway.configure(StoreDatabase.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new AgentryException.Unavailable("cannot prepare the run store at " + url + ": " + rootMessage(e)
+                    + "; check AGENTRY_STORE_URL and that the database is reachable, or stop the other Agentry "
+                    + "using the same data/ folder");
+        }
+        return new StoreDatabase(dataSource, isExclusive(url));
+    }
+
+    public AgroalDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Whether only this process can open the database (embedded H2), so leases found in it are stale. */
+    public boolean exclusive() {
+        return exclusive;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static Class<? extends Driver> driverFor(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return org.h2.Driver.class;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return org.postgresql.Driver.class;
+        }
+        throw new AgentryException.Unavailable("the run store URL '" + url + "' is not supported; use jdbc:h2:file:"
+                + "<path> or jdbc:postgresql://<host>:<port>/<database> in AGENTRY_STORE_URL");
+    }
+
+    private static boolean isExclusive(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:")
+                && !lower.startsWith("jdbc:h2:tcp:")
+                && !lower.startsWith("jdbc:h2:ssl:")
+                && !lower.contains("auto_server=true");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.agentry.tool;
+
+import dev.agentry.AgentryException;
+import dev.agentry.asset.AssetEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every tool Agentry can call: the toolsets in {@code tools/} plus the built-in ones. Tools are
+ * built once per toolset definition and rebuilt when its file changes.
+ */
+@ApplicationScoped
+public class ToolRegistry {
+
+    private final ToolsetCatalog catalog;
+    private final Map<Class<?>, ToolsetFactory<?>> factories = new HashMap<>();
+    private final Map<String, BuiltInToolset> builtIns = new LinkedHashMap<>();
+    private final Map<String, Built> built = new ConcurrentHashMap<>();
+
+    ToolRegistry(
+            ToolsetCatalog catalog,
+            @Any Instance<ToolsetFactory<?>> factories,
+            @Any Instance<BuiltInToolset> builtIns) {
+        this.catalog = catalog;
+        factories.forEach(factory -> this.factories.put(factory.type(), factory));
+        builtIns.forEach(toolset -> this.builtIns.put(toolset.name(), toolset));
+    }
+
+    private record Built(ToolsetDefinition definition, List<Tool> tools) {}
+
+    /**
+     * The tools that {@code references} ({@code toolset.tool} or {@code toolset.*}) name, in order.
+     *
+     * @throws AgentryException.InvalidInput (422) naming the first reference that does not resolve
+     */
+    public List<Tool> resolve(List<String> references) {
+        Map<String, Tool> tools = new LinkedHashMap<>();
+        for (String reference : references) {
+            int dot = reference.indexOf('.');
+            String toolset = reference.substring(0, dot);
+            String name = reference.substring(dot + 1);
+            List<Tool> available = toolsOf(toolset, reference);
+            if (name.equals("*")) {
+                available.forEach(tool -> tools.putIfAbsent(tool.spec().id(), tool));
+                continue;
+            }
+            Tool tool = available.stream()
+                    .filter(candidate -> candidate.spec().name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new AgentryException.InvalidInput(
+                            422,
+                            "tool '" + reference + "' does not exist: toolset '" + toolset + "' has "
+                                    + available.stream()
+                                            .map(t -> t.spec().name())
+                                            .toList()
+                                    + "; fix the name in the agent's tools list"));
+            tools.putIfAbsent(tool.spec().id(), tool);
+        }
+        return List.copyOf(tools.values());
+    }
+
+    /** The names of every toolset, valid or not; built-ins first. */
+    public List<String> toolsetNames() {
+        List<String> names = new ArrayList<>(builtIns.keySet());
+        catalog.list().forEach(entry -> names.add(entry.name()));
+        return names;
+    }
+
+    private List<Tool> toolsOf(String toolset, String reference) {
+        BuiltInToolset builtIn = builtIns.get(toolset);
+        if (builtIn != null) {
+            return builtIn.tools();
+        }
+        AssetEntry<ToolsetDefinition> entry = catalog.find(toolset)
+                .orElseThrow(() -> new AgentryException.InvalidInput(
+                        422,
+                        "tool '" + reference + "' names toolset '" + toolset + "', which does not exist; add tools/"
+                                + toolset + ".yaml or use one of " + toolsetNames()));
+        return switch (entry) {
+            case AssetEntry.Invalid<ToolsetDefinition> invalid ->
+                throw new AgentryException.InvalidInput(
+                        422,
+                        "tool '" + reference + "' names toolset '" + toolset + "', which is invalid: "
+                                + invalid.problem().describe());
+            case AssetEntry.Valid<ToolsetDefinition> valid -> build(valid.value());
+        };
+    }
+
+    private List<Tool> build(ToolsetDefinition definition) {
+        Built current = built.get(definition.name());
+        if (current != null && current.definition() == definition) {
+            return current.tools();
+        }
+        Built fresh = new Built(definition, List.copyOf(factoryFor(definition).create(definition)));
+        built.put(definition.name(), fresh);
+        return fresh.tools();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <D extends ToolsetDefinition> ToolsetFactory<D> factoryFor(D definition) {
+        ToolsetFactory<?> factory = factories.get(definition.getClass());
+        if (factory == null) {
+            throw new AgentryException.Unavailable(
+                    "toolsets of kind " + definition.getClass().getSimpleName() + " are not supported by this build");
+        }
+        return (ToolsetFactory<D>) factory;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.agentry.tool;
+
+import dev.agentry.asset.AssetCatalog;
+import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetFolder;
+import dev.agentry.asset.AssetWatcher;
+import dev.agentry.asset.AssetsConfig;
+import dev.agentry.asset.Redactor;
+import dev.agentry.asset.Variables;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/** The toolsets in {@code tools/}: the one reader of that folder. Edits apply within a poll interval. */
+@Startup
+@ApplicationScoped
+public class ToolsetCatalog {
+
+    private final AssetCatalog<ToolsetDefinition> catalog;
+
+    ToolsetCatalog(AssetsConfig config, Variables variables, Redactor redactor, AssetWatcher watcher) {
+        catalog = new AssetCatalog<>(
+                "toolset",
+                new AssetFolder(config.toolsDir()),
+                ToolsetDefinition.class,
+                ToolsetDefinition::name,
+                variables,
+                redactor);
+        catalog.refresh();
+        watcher.watch(catalog::refresh);
+    }
+
+    public List<AssetEntry<ToolsetDefinition>> list() {
+        return catalog.list();
+    }
+
+    public Optional<AssetEntry<ToolsetDefinition>> find(String name) {
+        return catalog.find(name);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.agentry.tool.http;
+
+import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolsetDefinition;
+import dev.agentry.tool.ToolsetFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+
+/** Builds declarative HTTP toolsets; the tools of one toolset share one connection pool. */
+@ApplicationScoped
+public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http> {
+
+    @Override
+    public Class<ToolsetDefinition.Http> type() {
+        return ToolsetDefinition.Http.class;
+    }
+
+    @Override
+    public List<Tool> create(ToolsetDefinition.Http definition) {
+        Duration connect = definition.timeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? definition.timeout()
+                : Duration.ofSeconds(10);
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connect)
+                .build();
+        return definition.tools().stream()
+                .<Tool>map(tool -> new HttpTool(definition, tool, client))
+                .toList();
+    }
+}

@@ -95,20 +95,23 @@ public class RunsResource {
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RunOnVirtualThread
     @Operation(
             summary = "Server-sent events: 'status', then each 'step' as it is committed (earlier ones first),"
                     + " then 'end' with the finished run")
-    @SuppressWarnings("try")
-    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse)
-            throws InterruptedException {
+    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
         require(id);
+        Thread.ofVirtual().name("sse-" + id).start(() -> stream(id, sink, sse));
+    }
+
+    /** Follows one run for one client on a thread of its own, which owns and finally closes the sink. */
+    @SuppressWarnings("try")
+    private void stream(String id, SseEventSink sink, Sse sse) {
         BlockingQueue<RunEvent> live = new LinkedBlockingQueue<>();
         try (AutoCloseable subscription = events.subscribe(id, live::add);
                 SseEventSink out = sink) {
             new EventStream(id, out, sse).follow(live);
         } catch (InterruptedException e) {
-            throw e;
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             // the client went away; nothing to answer
         }

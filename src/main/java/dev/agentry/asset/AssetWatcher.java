@@ -23,7 +23,7 @@ public class AssetWatcher {
     private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller;
 
-    AssetWatcher(AssetsConfig config) {
+    public AssetWatcher(AssetsConfig config) {
         poller = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("agentry-asset-watcher").daemon().factory());
         long every = Math.max(50, config.pollInterval().toMillis());

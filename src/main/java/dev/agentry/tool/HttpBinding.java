@@ -2,6 +2,8 @@ package dev.agentry.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.asset.FieldException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,17 +35,22 @@ public record HttpBinding(
         if (!path.isEmpty() && !path.startsWith("/")) {
             throw new FieldException("path", "must start with '/', such as /calendars/{calendarId}/events");
         }
-        query = query == null ? Map.of() : Map.copyOf(query);
+        query = ordered(query);
         for (Map.Entry<String, JsonNode> entry : query.entrySet()) {
             if (!entry.getValue().isValueNode()) {
                 throw new FieldException(
                         "query." + entry.getKey(), "must be a single value or a {placeholder}, not a list or mapping");
             }
         }
-        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        headers = ordered(headers);
         result = result == null ? "" : result;
         if (!result.isEmpty() && !result.startsWith("/")) {
             throw new FieldException("result", "must be a JSON pointer such as /items, got '" + result + "'");
         }
+    }
+
+    /** An unmodifiable copy that keeps the order written in YAML, which is the order sent. */
+    private static <V> Map<String, V> ordered(Map<String, V> values) {
+        return values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 }

@@ -51,7 +51,9 @@ public sealed interface ToolsetDefinition permits ToolsetDefinition.Http {
             if (timeout.isZero() || timeout.isNegative()) {
                 throw new FieldException("timeout", "must be longer than zero, such as 10s");
             }
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            headers = headers == null
+                    ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
             tools = requireTools(name, tools);
         }
     }

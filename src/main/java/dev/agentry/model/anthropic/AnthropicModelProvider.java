@@ -20,7 +20,7 @@ public class AnthropicModelProvider implements ModelProvider {
 
     private final ModelsConfig config;
 
-    AnthropicModelProvider(ModelsConfig config) {
+    public AnthropicModelProvider(ModelsConfig config) {
         this.config = config;
     }
 

@@ -36,6 +36,8 @@ import java.util.concurrent.CancellationException;
 public final class ChatModelClient implements ModelClient {
 
     private static final int MAX_ERROR_BODY = 500;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ChatModel model;
     private final String endpoint;
@@ -144,8 +146,8 @@ public final class ChatModelClient implements ModelClient {
                 position++;
                 String id = request.id() == null || request.id().isBlank() ? "call_" + position : request.id();
                 // Some servers omit or repeat ids; each request of a reply needs its own to be answered.
-                requests.add(
-                        new ToolRequest(ids.add(id) ? id : id + "_" + position, request.name(), request.arguments()));
+                requests.add(new ToolRequest(
+                        ids.add(id) ? id : id + "_" + position, request.name(), compact(request.arguments())));
             }
         }
         var usage = response.tokenUsage();
@@ -153,6 +155,18 @@ public final class ChatModelClient implements ModelClient {
                 ? TokenUsage.NONE
                 : new TokenUsage(orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
         return new ModelReply(message.text(), requests, tokens);
+    }
+
+    /** Arguments as compact JSON, whatever layout the provider used; text that does not parse stays as sent. */
+    private static String compact(String arguments) {
+        if (arguments == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(arguments).toString();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return arguments;
+        }
     }
 
     private static long orZero(Integer count) {

@@ -16,7 +16,7 @@ public class OllamaModelProvider implements ModelProvider {
 
     private final ModelsConfig config;
 
-    OllamaModelProvider(ModelsConfig config) {
+    public OllamaModelProvider(ModelsConfig config) {
         this.config = config;
     }
 

@@ -17,7 +17,7 @@ public class OpenAiModelProvider implements ModelProvider {
 
     private final ModelsConfig config;
 
-    OpenAiModelProvider(ModelsConfig config) {
+    public OpenAiModelProvider(ModelsConfig config) {
         this.config = config;
     }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 final class RequestTemplate {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*|\\*)}");
-    private static final String UNRESERVED_PATH = "-._~!$&'()*+,;=:@";
+    /** Left as they are in a path segment: RFC 3986 unreserved characters; everything else is escaped. */
+    private static final String UNRESERVED_PATH = "-._~";
 
     private final HttpBinding binding;
 

@@ -1,0 +1,127 @@
+package dev.agentry;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arrows of DESIGN.md: api and schedule call run; run depends only on ports; adapters depend on
+ * their parent package; nothing depends on an adapter except CDI wiring; vendor SDKs stay in adapters.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.agentry");
+
+    private static final String[] ADAPTERS = {
+        "dev.agentry.model.openai..",
+        "dev.agentry.model.ollama..",
+        "dev.agentry.model.anthropic..",
+        "dev.agentry.model.langchain4j..",
+        "dev.agentry.tool.http..",
+        "dev.agentry.run.jdbc..",
+    };
+
+    @Test
+    void the_run_loop_knows_ports_not_adapters() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.agentry.run")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ADAPTERS)
+                .check(CLASSES);
+    }
+
+    @Test
+    void nothing_outside_an_adapter_depends_on_one() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ADAPTERS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ADAPTERS)
+                .check(CLASSES);
+    }
+
+    @Test
+    void nothing_depends_on_the_api_or_the_demo() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.agentry.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.agentry.api..")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.agentry.demo..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.agentry.demo..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void model_sdks_stay_inside_the_model_adapters() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "dev.agentry.model.openai..",
+                        "dev.agentry.model.ollama..",
+                        "dev.agentry.model.anthropic..",
+                        "dev.agentry.model.langchain4j..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.langchain4j..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void adapters_depend_on_their_own_port_package_only() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.agentry.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.agentry.run..", "dev.agentry.tool..", "dev.agentry.agent..", "dev.agentry.api..")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.agentry.tool..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.agentry.run..", "dev.agentry.model..", "dev.agentry.agent..", "dev.agentry.api..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void asset_reading_depends_on_no_domain() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.agentry.asset..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.agentry.agent..",
+                        "dev.agentry.tool..",
+                        "dev.agentry.model..",
+                        "dev.agentry.run..",
+                        "dev.agentry.policy..",
+                        "dev.agentry.api..",
+                        "dev.agentry.demo..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void packages_have_no_cycles() {
+        slices().matching("dev.agentry.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+}

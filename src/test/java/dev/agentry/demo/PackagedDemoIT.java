@@ -1,0 +1,78 @@
+package dev.agentry.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, minus the build: the packaged service started in demo mode prints the
+ * transcript of a bundled agent, says DEMO and how to switch to a real model, and keeps serving.
+ */
+class PackagedDemoIT {
+
+    @Test
+    void the_packaged_service_runs_the_demo_prints_its_transcript_and_keeps_serving() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process service = new ProcessBuilder(
+                        java,
+                        "-Dagentry.demo.enabled=true",
+                        "-Dquarkus.http.port=" + port,
+                        "-Dagentry.store.url=jdbc:h2:file:./target/it-data/demo-" + port,
+                        "-jar",
+                        Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            String line;
+            while (System.nanoTime() < deadline && (line = lines.readLine()) != null) {
+                output.add(line);
+                if (line.startsWith("Agentry is serving on")) {
+                    break;
+                }
+            }
+            String all = String.join("\n", output);
+
+            assertThat(all).contains("DEMO mode: the model and the Google Calendar and Salesforce APIs are simulated");
+            assertThat(all).contains("set OPENAI_API_KEY");
+            assertThat(all).contains("=== DEMO run run_");
+            assertThat(all).contains("calls salesforce_query");
+            assertThat(all).contains("tool    google-calendar.create_event  ok");
+            assertThat(all).contains("output: Booked \"Acme renewal review\"");
+            assertThat(all).containsPattern("status: succeeded · 4 model calls · 4 tool calls");
+            assertThat(all).contains("Agentry is serving on http://localhost:" + port);
+            HttpResponse<String> agents = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/agents"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(agents.statusCode()).isEqualTo(200);
+            assertThat(agents.body()).contains("\"name\":\"meeting-scheduler\"", "\"valid\":true");
+        } finally {
+            service.destroy();
+            if (!service.waitFor(20, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+        }
+    }
+}

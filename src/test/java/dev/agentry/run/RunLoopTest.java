@@ -1,0 +1,434 @@
+package dev.agentry.run;
+
+import static dev.agentry.run.FakeModel.answer;
+import static dev.agentry.run.FakeModel.call;
+import static dev.agentry.run.FakeModel.calls;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.AgentryException;
+import dev.agentry.agent.AgentDefinition;
+import dev.agentry.agent.Limits;
+import dev.agentry.asset.Redactor;
+import dev.agentry.model.Message;
+import dev.agentry.model.ModelReply;
+import dev.agentry.model.ModelSettings;
+import dev.agentry.model.Provider;
+import dev.agentry.model.TokenUsage;
+import dev.agentry.model.ToolRequest;
+import dev.agentry.policy.AllowAllPolicyEngine;
+import dev.agentry.policy.Decision;
+import dev.agentry.policy.PolicyEngine;
+import dev.agentry.run.jdbc.JdbcRunStore;
+import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolResult;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The plan-act loop over a real H2 store, with a scripted model and fake tools. */
+class RunLoopTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private StoreDatabase database;
+    private JdbcRunStore store;
+    private final Redactor redactor = new Redactor();
+    private final Clock clock = Clock.systemUTC();
+    private PolicyEngine policy = new AllowAllPolicyEngine();
+
+    @BeforeEach
+    void open() {
+        database = StoreDatabase.open("jdbc:h2:file:" + dir.resolve("runs") + ";DB_CLOSE_ON_EXIT=FALSE", null, null, 8);
+        store = new JdbcRunStore(database.dataSource(), false);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private static AgentDefinition agent(Limits limits) {
+        return new AgentDefinition(
+                "helper",
+                "",
+                new ModelSettings(Provider.OPENAI, "m", null, null, null, null, null),
+                "Help.",
+                List.of(),
+                List.of(),
+                limits,
+                null);
+    }
+
+    /** Runs a fresh run of an agent with {@code limits}, {@code model} and {@code tools} to its end. */
+    private Outcome run(Limits limits, FakeModel model, Tool... tools) {
+        return run(limits, model, new RunControl(), tools);
+    }
+
+    private Outcome run(Limits limits, FakeModel model, RunControl control, Tool... tools) {
+        RunPlan plan = RunPlan.of(agent(limits), model, List.of(tools));
+        Instant now = clock.instant();
+        Run run = Run.queued(
+                RunIds.next(now), "helper", JsonNodeFactory.instance.textNode("Do it."), Trigger.api("t"), now);
+        store.create(run, "node", now.plusSeconds(60));
+        store.start(run.id(), "node", now, now.plusSeconds(60));
+        return resume(run.id(), plan, control);
+    }
+
+    private Outcome resume(String runId, RunPlan plan, RunControl control) {
+        Run run = store.find(runId).orElseThrow();
+        Instant deadline = run.startedAt().plus(plan.agent().limits().timeout());
+        RunState state = RunState.of(runId, plan, deadline, run.input(), store.steps(runId));
+        RunLoop loop = new RunLoop(store, new RunEvents(), new ToolGate(policy, redactor, clock), redactor, clock);
+        RunOutcome outcome = loop.run(new RunLoop.Execution(state, control, "node", Duration.ofSeconds(60)));
+        return new Outcome(outcome, store.steps(runId), state.usage());
+    }
+
+    private record Outcome(RunOutcome outcome, List<Step> steps, Usage usage) {
+        Step.ToolStep toolStep(int index) {
+            return (Step.ToolStep) steps.get(index - 1);
+        }
+    }
+
+    @Test
+    void a_reply_without_tool_calls_is_the_final_answer() {
+        FakeModel model = new FakeModel(answer("42"));
+
+        Outcome result = run(Limits.DEFAULT, model);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("42"));
+        assertThat(result.steps()).hasSize(1);
+        assertThat(result.usage()).isEqualTo(new Usage(1, 0, 10, 5));
+        assertThat(model.requests.getFirst().messages()).containsExactly(new Message.User("Do it."));
+        assertThat(model.requests.getFirst().instructions()).isEqualTo("Help.");
+    }
+
+    @Test
+    void executes_the_tool_asked_for_and_feeds_its_result_back() throws Exception {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("said hi"));
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("said hi"));
+        assertThat(say.arguments()).containsExactly(JSON.readTree("{\"text\":\"hi\"}"));
+        assertThat(model.requests.get(1).messages())
+                .containsExactly(
+                        new Message.User("Do it."),
+                        new Message.Assistant(
+                                "", List.of(new ToolRequest("call_echo_say", "echo_say", "{\"text\":\"hi\"}"))),
+                        new Message.ToolOutput("call_echo_say", "echo_say", "{\"text\":\"hi\"}"));
+        assertThat(model.requests.getFirst().functions()).singleElement().satisfies(function -> {
+            assertThat(function.name()).isEqualTo("echo_say");
+            assertThat(function.parameters().path("properties").has("text")).isTrue();
+        });
+        assertThat(result.toolStep(2).tool()).isEqualTo("echo.say");
+        assertThat(result.toolStep(2).result().status()).isEqualTo("ok");
+        assertThat(result.usage()).isEqualTo(new Usage(2, 1, 20, 10));
+    }
+
+    @Test
+    void every_step_is_committed_before_the_next_begins() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        List<Integer> committedWhenAsked = new java.util.ArrayList<>();
+        String[] runId = new String[1];
+        FakeModel model = new FakeModel(
+                request -> {
+                    runId[0] = store.list(new RunQuery("helper", RunStatus.RUNNING, 1, null))
+                            .getFirst()
+                            .id();
+                    committedWhenAsked.add(store.steps(runId[0]).size());
+                    return new ModelReply("", List.of(new ToolRequest("c1", "echo_say", "{}")), TokenUsage.NONE);
+                },
+                request -> {
+                    committedWhenAsked.add(store.steps(runId[0]).size());
+                    return new ModelReply("done", List.of(), TokenUsage.NONE);
+                });
+
+        run(Limits.DEFAULT, model, say);
+
+        assertThat(committedWhenAsked).containsExactly(0, 2);
+    }
+
+    @Test
+    void runs_the_tool_calls_of_one_reply_concurrently() {
+        CyclicBarrier bothRunning = new CyclicBarrier(2);
+        FakeTool meet = new FakeTool("sync", "meet", arguments -> {
+            try {
+                bothRunning.await(5, TimeUnit.SECONDS);
+                return ToolResult.success(JsonNodeFactory.instance.textNode("met"));
+            } catch (Exception e) {
+                return ToolResult.failed("the other call never ran alongside: " + e);
+            }
+        });
+        FakeModel model = new FakeModel(
+                calls(new ToolRequest("a", "sync_meet", "{}"), new ToolRequest("b", "sync_meet", "{}")),
+                answer("both met"));
+
+        Outcome result = run(Limits.DEFAULT, model, meet);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("both met"));
+        assertThat(List.of(result.toolStep(2), result.toolStep(3)))
+                .extracting(step -> step.result().modelText())
+                .containsExactly("met", "met");
+        assertThat(model.requests.get(1).messages().subList(2, 4))
+                .containsExactly(
+                        new Message.ToolOutput("a", "sync_meet", "met"),
+                        new Message.ToolOutput("b", "sync_meet", "met"));
+    }
+
+    @Test
+    void a_tool_that_does_not_exist_is_an_error_result_the_model_reads() {
+        FakeModel model = new FakeModel(call("crm_delete", "{}"), answer("ok, I cannot"));
+
+        Outcome result = run(Limits.DEFAULT, model, FakeTool.echo("echo", "say"));
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("ok, I cannot"));
+        assertThat(result.toolStep(2).tool()).isEqualTo("crm_delete");
+        assertThat(result.toolStep(2).result())
+                .isEqualTo(
+                        ToolResult.failed("there is no tool named 'crm_delete'; the tools you can call are echo_say"));
+        assertThat(model.requests.get(1).messages().getLast())
+                .isEqualTo(new Message.ToolOutput(
+                        "call_crm_delete",
+                        "crm_delete",
+                        "error: there is no tool named 'crm_delete'; the tools you can call are echo_say"));
+    }
+
+    @Test
+    void arguments_that_are_not_json_or_break_the_schema_never_reach_the_tool() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(
+                calls(new ToolRequest("a", "echo_say", "{not json"), new ToolRequest("b", "echo_say", "{\"text\": 7}")),
+                answer("gave up"));
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.calls).isEmpty();
+        assertThat(result.toolStep(2).result())
+                .isEqualTo(ToolResult.failed("the arguments for echo.say are not valid JSON; send a JSON object that"
+                        + " matches the tool's parameters"));
+        assertThat(result.toolStep(2).arguments().asText()).isEqualTo("{not json");
+        assertThat(result.toolStep(3).result())
+                .isEqualTo(ToolResult.failed("the arguments do not match the parameters of echo.say:"
+                        + " $.text: integer found, string expected. Fix them and call again."));
+    }
+
+    @Test
+    void a_tool_that_throws_becomes_a_failed_result() {
+        FakeTool broken = new FakeTool("bad", "tool", arguments -> {
+            throw new IllegalStateException("boom");
+        });
+        FakeModel model = new FakeModel(call("bad_tool", "{}"), answer("noted"));
+
+        Outcome result = run(Limits.DEFAULT, model, broken);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("noted"));
+        assertThat(result.toolStep(2).result())
+                .isEqualTo(ToolResult.failed("bad.tool failed unexpectedly: java.lang.IllegalStateException: boom"));
+    }
+
+    @Test
+    void a_denied_call_is_refused_and_the_tool_is_not_called() {
+        policy =
+                request -> request.tool().equals("echo.say") ? Decision.deny("no echoing today") : Decision.allow("ok");
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{}"), answer("understood"));
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.calls).isEmpty();
+        assertThat(result.toolStep(2).result()).isEqualTo(ToolResult.refused("no echoing today"));
+        assertThat(model.requests.get(1).messages().getLast())
+                .isEqualTo(new Message.ToolOutput("call_echo_say", "echo_say", "refused by policy: no echoing today"));
+    }
+
+    @Test
+    void stops_at_max_steps_naming_the_limit_and_the_fix() {
+        FakeModel model = new FakeModel(call("echo_say", "{}"), call("echo_say", "{}"), call("echo_say", "{}"));
+
+        Outcome result = run(new Limits(2, null, null, null), model, FakeTool.echo("echo", "say"));
+
+        assertThat(result.outcome())
+                .isEqualTo(new RunOutcome.Failed("limit max-steps reached: the model still wanted tools after 2 steps;"
+                        + " raise limits.max-steps in agents/helper.yaml or narrow the task"));
+        assertThat(model.requests).hasSize(2);
+    }
+
+    @Test
+    void stops_before_exceeding_max_tool_calls() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(
+                call("echo_say", "{}"),
+                calls(new ToolRequest("a", "echo_say", "{}"), new ToolRequest("b", "echo_say", "{}")));
+
+        Outcome result = run(new Limits(null, 2, null, null), model, say);
+
+        assertThat(result.outcome())
+                .isEqualTo(new RunOutcome.Failed("limit max-tool-calls reached: the model asked for 2 more tool calls"
+                        + " after 1, over the limit of 2; raise limits.max-tool-calls in agents/helper.yaml or narrow"
+                        + " the task"));
+        assertThat(say.calls).hasSize(1);
+    }
+
+    @Test
+    void stops_when_the_token_budget_is_spent() {
+        FakeModel model = new FakeModel(request ->
+                new ModelReply("", List.of(new ToolRequest("a", "echo_say", "{}")), new TokenUsage(900, 200)));
+
+        Outcome result = run(new Limits(null, null, null, 1000L), model, FakeTool.echo("echo", "say"));
+
+        assertThat(result.outcome())
+                .isEqualTo(
+                        new RunOutcome.Failed("limit max-tokens reached: the run used 1100 tokens, the limit is 1000;"
+                                + " raise limits.max-tokens in agents/helper.yaml or narrow the task"));
+    }
+
+    @Test
+    void a_deadline_interrupts_a_slow_model_call() {
+        RunControl control = new RunControl();
+        FakeModel model = new FakeModel(request -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CancellationException("interrupted");
+            }
+            return new ModelReply("too late", List.of(), TokenUsage.NONE);
+        });
+        Thread.ofVirtual().start(() -> {
+            sleep(200);
+            control.timeOut();
+        });
+
+        Outcome result = run(new Limits(null, null, Duration.ofSeconds(1), null), model, control);
+
+        assertThat(result.outcome())
+                .isEqualTo(new RunOutcome.Failed("limit timeout reached: the run took longer than 1s;"
+                        + " raise limits.timeout in agents/helper.yaml or narrow the task"));
+    }
+
+    @Test
+    void cancelling_interrupts_a_running_tool_and_ends_the_run_cancelled() {
+        RunControl control = new RunControl();
+        boolean[] interrupted = new boolean[1];
+        FakeTool slow = new FakeTool("slow", "wait", arguments -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(30));
+                return ToolResult.success(JsonNodeFactory.instance.textNode("done"));
+            } catch (InterruptedException e) {
+                interrupted[0] = true;
+                return ToolResult.failed("interrupted");
+            }
+        });
+        Thread.ofVirtual().start(() -> {
+            sleep(300);
+            control.cancel();
+        });
+
+        Outcome result = run(Limits.DEFAULT, new FakeModel(call("slow_wait", "{}")), control, slow);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Cancelled("cancelled by request"));
+        assertThat(interrupted[0]).isTrue();
+    }
+
+    @Test
+    void a_model_that_fails_fails_the_run_with_its_reason() {
+        FakeModel model = new FakeModel(request -> {
+            throw new AgentryException.Unavailable("model call to x failed: HTTP 401: bad key");
+        });
+
+        Outcome result = run(Limits.DEFAULT, model);
+
+        assertThat(result.outcome())
+                .isEqualTo(new RunOutcome.Failed("model call failed: model call to x failed: HTTP 401: bad key"));
+    }
+
+    @Test
+    void a_resumed_run_does_not_repeat_a_tool_call_that_completed() {
+        FakeTool first = FakeTool.echo("a", "first");
+        FakeTool second = FakeTool.echo("a", "second");
+        RunPlan plan = RunPlan.of(agent(Limits.DEFAULT), new FakeModel(), List.of(first, second));
+        Instant now = clock.instant();
+        Run run = Run.queued(
+                RunIds.next(now), "helper", JsonNodeFactory.instance.textNode("Do it."), Trigger.api("t"), now);
+        store.create(run, "node", now.plusSeconds(60));
+        store.start(run.id(), "node", now, now.plusSeconds(60));
+        var asked = new Step.ModelStep(
+                1,
+                now,
+                5,
+                "",
+                List.of(new ToolRequest("c1", "a_first", "{}"), new ToolRequest("c2", "a_second", "{}")),
+                new TokenUsage(10, 5));
+        store.addStep(run.id(), "node", asked, new Usage(1, 0, 10, 5), now.plusSeconds(60));
+        store.addStep(
+                run.id(),
+                "node",
+                new Step.ToolStep(
+                        2,
+                        now,
+                        1,
+                        "c1",
+                        "a.first",
+                        JsonNodeFactory.instance.objectNode(),
+                        ToolResult.success(JsonNodeFactory.instance.textNode("first done"))),
+                new Usage(1, 1, 10, 5),
+                now.plusSeconds(60));
+        FakeModel model = new FakeModel(answer("all done"));
+
+        Outcome result =
+                resume(run.id(), RunPlan.of(agent(Limits.DEFAULT), model, List.of(first, second)), new RunControl());
+
+        assertThat(plan.toolsByFunction()).hasSize(2);
+        assertThat(first.calls).isEmpty();
+        assertThat(second.calls).hasSize(1);
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("all done"));
+        assertThat(result.steps()).extracting(Step::index).containsExactly(1, 2, 3, 4);
+        assertThat(model.requests.getFirst().messages())
+                .containsExactly(
+                        new Message.User("Do it."),
+                        new Message.Assistant("", asked.toolRequests()),
+                        new Message.ToolOutput("c1", "a_first", "first done"),
+                        new Message.ToolOutput("c2", "a_second", "{}"));
+        assertThat(result.usage()).isEqualTo(new Usage(2, 2, 20, 10));
+    }
+
+    @Test
+    void secrets_a_tool_returns_are_scrubbed_before_storage_and_before_the_model_sees_them() {
+        redactor.update("tools/crm.yaml", Set.of("sk-very-secret-1234"));
+        FakeTool leaky = new FakeTool(
+                "crm",
+                "whoami",
+                arguments -> ToolResult.success(
+                        JsonNodeFactory.instance.objectNode().put("token", "Bearer sk-very-secret-1234")));
+        FakeModel model = new FakeModel(call("crm_whoami", "{}"), answer("done"));
+
+        Outcome result = run(Limits.DEFAULT, model, leaky);
+
+        assertThat(result.toolStep(2).resultJson().toString()).isEqualTo("{\"token\":\"Bearer ****\"}");
+        assertThat(model.requests.get(1).messages().getLast())
+                .isEqualTo(new Message.ToolOutput("call_crm_whoami", "crm_whoami", "{\"token\":\"Bearer ****\"}"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

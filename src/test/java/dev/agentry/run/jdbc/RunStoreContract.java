@@ -1,0 +1,241 @@
+package dev.agentry.run.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.model.TokenUsage;
+import dev.agentry.model.ToolRequest;
+import dev.agentry.run.Run;
+import dev.agentry.run.RunIds;
+import dev.agentry.run.RunOutcome;
+import dev.agentry.run.RunQuery;
+import dev.agentry.run.RunStatus;
+import dev.agentry.run.Step;
+import dev.agentry.run.Trigger;
+import dev.agentry.run.Usage;
+import dev.agentry.tool.ToolResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every run store must do; run against each database Agentry supports. */
+abstract class RunStoreContract {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    protected StoreDatabase database;
+    protected JdbcRunStore store;
+
+    /** Opens a fresh, empty database migrated to the current schema. */
+    protected abstract StoreDatabase open();
+
+    @BeforeEach
+    void openStore() {
+        database = open();
+        store = new JdbcRunStore(database.dataSource(), false);
+    }
+
+    @AfterEach
+    void closeStore() {
+        database.close();
+    }
+
+    private Run queued(String agent, Instant at) {
+        Run run = Run.queued(
+                RunIds.next(at), agent, JsonNodeFactory.instance.textNode("hello"), Trigger.api("tester"), at);
+        store.create(run, "node-a", at.plusSeconds(30));
+        return run;
+    }
+
+    @Test
+    void a_created_run_is_found_as_queued() {
+        Run run = queued("billing", T0);
+
+        Run found = store.find(run.id()).orElseThrow();
+
+        assertThat(found).isEqualTo(run);
+    }
+
+    @Test
+    void only_the_owner_starts_a_run_until_its_lease_lapses() {
+        Run run = queued("billing", T0);
+
+        assertThat(store.start(run.id(), "node-b", T0.plusSeconds(1), T0.plusSeconds(31)))
+                .isFalse();
+        assertThat(store.start(run.id(), "node-a", T0.plusSeconds(1), T0.plusSeconds(31)))
+                .isTrue();
+        assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store.find(run.id()).orElseThrow().startedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(store.start(run.id(), "node-b", T0.plusSeconds(40), T0.plusSeconds(70)))
+                .isTrue();
+        assertThat(store.find(run.id()).orElseThrow().startedAt()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void steps_and_usage_are_committed_and_read_back_exactly() throws Exception {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+        Step.ModelStep model = new Step.ModelStep(
+                1,
+                T0.plusMillis(5),
+                120,
+                "Looking it up.",
+                List.of(new ToolRequest("c1", "crm_find", "{\"q\":\"Dana\"}"), new ToolRequest("c2", "x_y", "{oops")),
+                new TokenUsage(300, 20));
+        Step.ToolStep ok = new Step.ToolStep(
+                2,
+                T0.plusMillis(130),
+                15,
+                "c1",
+                "crm.find",
+                JSON.readTree("{\"q\":\"Dana\"}"),
+                ToolResult.success(JSON.readTree("{\"records\":[{\"Id\":\"003\"}]}")));
+        Step.ToolStep failed = new Step.ToolStep(
+                3,
+                T0.plusMillis(131),
+                1,
+                "c2",
+                "x_y",
+                JsonNodeFactory.instance.textNode("{oops"),
+                ToolResult.failed("there is no tool named 'x_y'"));
+        Step.ToolStep refused = new Step.ToolStep(
+                4, T0.plusMillis(132), 0, "c3", "crm.delete", JSON.readTree("{}"), ToolResult.refused("never delete"));
+
+        assertThat(store.addStep(run.id(), "node-a", model, new Usage(1, 0, 300, 20), T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(store.addStep(run.id(), "node-a", ok, new Usage(1, 1, 300, 20), T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(store.addStep(run.id(), "node-a", failed, new Usage(1, 2, 300, 20), T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(store.addStep(run.id(), "node-a", refused, new Usage(1, 3, 300, 20), T0.plusSeconds(60)))
+                .isTrue();
+
+        assertThat(store.steps(run.id())).containsExactly(model, ok, failed, refused);
+        assertThat(store.find(run.id()).orElseThrow().usage()).isEqualTo(new Usage(1, 3, 300, 20));
+    }
+
+    @Test
+    void a_cancelled_run_takes_no_more_steps() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.finish(
+                        run.id(), new RunOutcome.Cancelled("cancelled by request"), Usage.ZERO, T0.plusSeconds(2)))
+                .isTrue();
+        boolean added = store.addStep(run.id(), "node-a", modelStep(1), new Usage(1, 0, 1, 1), T0.plusSeconds(60));
+
+        assertThat(added).isFalse();
+        assertThat(store.steps(run.id())).isEmpty();
+        Run cancelled = store.find(run.id()).orElseThrow();
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(cancelled.error()).isEqualTo("cancelled by request");
+        assertThat(cancelled.endedAt()).isEqualTo(T0.plusSeconds(2));
+    }
+
+    @Test
+    void another_owner_cannot_add_steps() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.addStep(run.id(), "node-b", modelStep(1), Usage.ZERO, T0.plusSeconds(60)))
+                .isFalse();
+        assertThat(store.steps(run.id())).isEmpty();
+    }
+
+    @Test
+    void a_run_ends_once() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.finish(run.id(), new RunOutcome.Succeeded("done"), new Usage(2, 1, 10, 5), T0.plusSeconds(3)))
+                .isTrue();
+        assertThat(store.finish(run.id(), new RunOutcome.Failed("late"), Usage.ZERO, T0.plusSeconds(4)))
+                .isFalse();
+
+        Run ended = store.find(run.id()).orElseThrow();
+        assertThat(ended.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(ended.output()).isEqualTo("done");
+        assertThat(ended.error()).isNull();
+        assertThat(ended.usage()).isEqualTo(new Usage(2, 1, 10, 5));
+    }
+
+    @Test
+    void lists_newest_first_with_filters_and_a_cursor() {
+        Run first = queued("billing", T0);
+        Run second = queued("billing", T0.plusMillis(1));
+        Run other = queued("digest", T0.plusMillis(2));
+        Run third = queued("billing", T0.plusMillis(3));
+        store.start(third.id(), "node-a", T0, T0.plusSeconds(30));
+        store.finish(third.id(), new RunOutcome.Succeeded("ok"), Usage.ZERO, T0.plusSeconds(1));
+
+        List<Run> page1 = store.list(new RunQuery("billing", null, 2, null));
+        List<Run> page2 =
+                store.list(new RunQuery("billing", null, 2, page1.getLast().id()));
+
+        assertThat(page1).extracting(Run::id).containsExactly(third.id(), second.id());
+        assertThat(page2).extracting(Run::id).containsExactly(first.id());
+        assertThat(store.list(new RunQuery(null, RunStatus.SUCCEEDED, 10, null)))
+                .extracting(Run::id)
+                .containsExactly(third.id());
+        assertThat(store.list(new RunQuery("digest", null, 10, null)))
+                .extracting(Run::id)
+                .containsExactly(other.id());
+    }
+
+    @Test
+    void runs_whose_lease_lapsed_are_orphans_until_renewed() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.orphans(T0.plusSeconds(10), 10)).isEmpty();
+        assertThat(store.orphans(T0.plusSeconds(31), 10)).containsExactly(run.id());
+
+        store.renewLeases("node-a", List.of(run.id()), T0.plusSeconds(90));
+
+        assertThat(store.orphans(T0.plusSeconds(31), 10)).isEmpty();
+        assertThat(store.orphans(T0.plusSeconds(91), 10)).containsExactly(run.id());
+    }
+
+    @Test
+    void an_exclusive_store_treats_every_lease_it_finds_as_lapsed() {
+        Run run = queued("billing", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        store.start(run.id(), "node-a", Instant.now(), Instant.now().plus(Duration.ofHours(1)));
+
+        JdbcRunStore reopened = new JdbcRunStore(database.dataSource(), true);
+
+        assertThat(reopened.orphans(Instant.now(), 10)).containsExactly(run.id());
+    }
+
+    @Test
+    void payloads_over_the_column_limit_are_stored_truncated_and_say_so() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+        String huge = "x".repeat(JdbcRunStore.MAX_PAYLOAD + 10);
+        Step.ToolStep step = new Step.ToolStep(
+                1,
+                T0,
+                1,
+                "c1",
+                "t.big",
+                JsonNodeFactory.instance.objectNode(),
+                ToolResult.success(JsonNodeFactory.instance.textNode(huge)));
+
+        store.addStep(run.id(), "node-a", step, Usage.ZERO, T0.plusSeconds(30));
+
+        Step.ToolStep stored = (Step.ToolStep) store.steps(run.id()).getFirst();
+        var value = ((ToolResult.Success) stored.result()).value();
+        assertThat(value.path("truncated").asBoolean()).isTrue();
+        assertThat(value.path("chars").asInt()).isEqualTo(huge.length() + 2);
+        assertThat(value.path("preview").asText()).hasSize(2000);
+    }
+
+    private static Step.ModelStep modelStep(int index) {
+        return new Step.ModelStep(index, T0, 1, "hi", List.of(), new TokenUsage(1, 1));
+    }
+}

@@ -22,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -80,20 +79,20 @@ public class AgentsResource {
     @Operation(
             summary = "Start a run: 202 with its Location; with \"wait\": true, 200 with the finished run"
                     + " (202 if it is still running after the wait timeout)")
-    public Response start(@PathParam("name") String name, InputStream body, @Context HttpServerRequest request)
+    public Response start(@PathParam("name") String name, byte[] body, @Context HttpServerRequest request)
             throws InterruptedException {
         checkName(name);
         StartRunRequest start = StartRunRequest.read(body);
         Run run = runs.start(name, start.input(), Trigger.api(caller(request)));
         URI location = URI.create("/v1/runs/" + run.id());
         if (start.awaitEnd()) {
-            Run after = runs.awaitEnd(run.id(), runs.waitTimeout());
-            if (after.status().terminal()) {
-                return Response.ok(RunView.of(after, runs.steps(run.id())))
+            RunService.Snapshot after = runs.awaitEnd(run.id(), runs.waitTimeout());
+            if (after.run().status().terminal()) {
+                return Response.ok(RunView.of(after.run(), after.steps()))
                         .location(location)
                         .build();
             }
-            run = after;
+            run = after.run();
         }
         return Response.accepted(RunView.of(run, List.of())).location(location).build();
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.agentry.AgentryException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 
 /**
@@ -20,13 +19,9 @@ record StartRunRequest(JsonNode input, boolean awaitEnd) {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    static StartRunRequest read(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body == null ? new byte[0] : body.readNBytes(BodyLimit.MAX_BYTES + 1);
-        } catch (IOException e) {
-            throw new AgentryException.InvalidInput("the request body could not be read: " + e.getMessage());
-        }
+    /** @param body the whole body as received, already bounded by the HTTP layer */
+    static StartRunRequest read(byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > BodyLimit.MAX_BYTES) {
             throw new AgentryException.InvalidInput(
                     413, "the request body is over " + BodyLimit.MAX_BYTES + " bytes (1 MiB); send a smaller input");

@@ -56,8 +56,8 @@ public class DemoRunner {
         String input = DemoScript.load(agent).map(DemoScript::input).orElse("Show what you can do.");
         try {
             Run started = runs.start(agent, JsonNodeFactory.instance.textNode(input), Trigger.api("demo"));
-            Run ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
-            out.print(Transcript.render(ended, runs.steps(ended.id())));
+            RunService.Snapshot ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
+            out.print(Transcript.render(ended.run(), ended.steps()));
             out.printf(
                     "%nAgentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n"
                             + "Try:  curl -s -X POST localhost:%d/v1/agents/%s/runs -H 'Content-Type: application/json'"

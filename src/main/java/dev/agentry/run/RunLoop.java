@@ -205,17 +205,11 @@ public class RunLoop {
     }
 
     private void commit(Execution execution, Step step) {
-        RunState state = execution.state();
-        Usage usage =
-                switch (step) {
-                    case Step.ModelStep model -> state.usage().plusModelCall(model.usage());
-                    case Step.ToolStep tool -> state.usage().plusToolCall();
-                };
-        Instant leaseUntil = clock.instant().plus(execution.lease());
-        if (!store.addStep(state.runId(), execution.owner(), step, usage, leaseUntil)) {
-            throw new LeaseLost(state.runId());
+        String runId = execution.state().runId();
+        if (!store.addStep(runId, execution.owner(), step)) {
+            throw new LeaseLost(runId);
         }
-        events.publish(new RunEvent.StepAdded(state.runId(), step));
+        events.publish(new RunEvent.StepAdded(runId, step));
     }
 
     private static <T> T interruptibly(Execution execution, java.util.concurrent.Callable<T> work)

@@ -71,7 +71,10 @@ public class RunService {
     }
 
     /** A run executing on this replica: how to stop it, and how to learn it ended. */
-    private record Active(RunControl control, CompletableFuture<Run> done) {}
+    private record Active(RunControl control, CompletableFuture<Snapshot> done) {}
+
+    /** A run as it stands, with its committed steps. */
+    public record Snapshot(Run run, List<Step> steps) {}
 
     /**
      * Queues a run of {@code agent} and starts it.
@@ -86,7 +89,7 @@ public class RunService {
         store.create(run, owner, now.plus(config.lease()));
         metrics.counter("agentry.runs.started", "agent", agent, "trigger", trigger.type())
                 .increment();
-        launch(run.id(), plan);
+        launch(run, plan);
         return run;
     }
 
@@ -107,14 +110,14 @@ public class RunService {
         return store.list(query);
     }
 
-    /** The run once it has ended, or as it is when {@code timeout} passes first. */
-    public Run awaitEnd(String runId, Duration timeout) throws InterruptedException {
+    /** The run and its steps once it has ended, or as it is when {@code timeout} passes first. */
+    public Snapshot awaitEnd(String runId, Duration timeout) throws InterruptedException {
         Active running = active.get(runId);
         if (running != null) {
             try {
                 return running.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                return require(runId);
+                return snapshot(runId);
             }
         }
         Instant until = clock.instant().plus(timeout);
@@ -123,7 +126,11 @@ public class RunService {
             Thread.sleep(POLL);
             run = require(runId);
         }
-        return run;
+        return new Snapshot(run, store.steps(runId));
+    }
+
+    private Snapshot snapshot(String runId) {
+        return new Snapshot(require(runId), store.steps(runId));
     }
 
     /**
@@ -150,18 +157,30 @@ public class RunService {
                 .orElseThrow(() -> new AgentryException.NotFound("there is no run with id '" + runId + "'"));
     }
 
-    private void launch(String runId, RunPlan plan) {
+    /** Executes a run this replica just created: its state is known, nothing needs reading back. */
+    private void launch(Run queued, RunPlan plan) {
+        launch(queued.id(), plan, queued);
+    }
+
+    /**
+     * @param queued the run as created here, or null for a run adopted from another owner, whose state
+     *     is read from the store
+     */
+    private void launch(String runId, RunPlan plan, Run queued) {
         Active running = new Active(new RunControl(), new CompletableFuture<>());
         if (active.putIfAbsent(runId, running) != null) {
             return;
         }
-        Thread.ofVirtual().name("run-" + runId).start(() -> execute(runId, plan, running));
+        Thread.ofVirtual().name("run-" + runId).start(() -> execute(runId, plan, queued, running));
     }
 
-    private void execute(String runId, RunPlan plan, Active running) {
+    private void execute(String runId, RunPlan plan, Run queued, Active running) {
         ScheduledFuture<?> deadline = null;
         boolean acquired = false;
-        Usage usage = Usage.ZERO;
+        Run run = queued;
+        RunState state = null;
+        RunOutcome outcome = null;
+        Instant endedAt = null;
         try {
             permits.acquire();
             acquired = true;
@@ -169,23 +188,26 @@ public class RunService {
             if (!store.start(runId, owner, now, now.plus(config.lease()))) {
                 return;
             }
-            Run run = require(runId);
+            run = queued != null ? started(queued, now) : require(runId);
             events.publish(new RunEvent.StatusChanged(runId, RunStatus.RUNNING));
             Instant until = run.startedAt().plus(plan.agent().limits().timeout());
             deadline = timers.schedule(
                     running.control()::timeOut, Duration.between(now, until).toMillis(), TimeUnit.MILLISECONDS);
-            RunState state = RunState.of(runId, plan, until, run.input(), store.steps(runId));
-            usage = state.usage();
-            RunOutcome outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
-            usage = state.usage();
-            store.finish(runId, outcome, usage, clock.instant());
+            List<Step> committed = queued != null ? List.of() : store.steps(runId);
+            state = RunState.of(runId, plan, until, run.input(), committed);
+            outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
+            endedAt = clock.instant();
+            if (!store.finish(runId, outcome, state.usage(), endedAt)) {
+                outcome = null;
+            }
         } catch (RunLoop.LeaseLost e) {
             LOG.infof("Stopped executing run %s: it was cancelled or taken over", runId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Run %s failed with an internal error", runId);
-            finishQuietly(runId, new RunOutcome.Failed("internal error: " + e), usage);
+            finishQuietly(
+                    runId, new RunOutcome.Failed("internal error: " + e), state == null ? Usage.ZERO : state.usage());
         } finally {
             if (acquired) {
                 permits.release();
@@ -194,8 +216,48 @@ public class RunService {
                 deadline.cancel(false);
             }
             active.remove(runId);
-            announceEnd(runId, running);
+            Snapshot end = outcome != null && state != null
+                    ? new Snapshot(ended(run, outcome, state.usage(), endedAt), state.steps())
+                    : null;
+            announceEnd(runId, running, end);
         }
+    }
+
+    private static Run started(Run queued, Instant now) {
+        return new Run(
+                queued.id(),
+                queued.agent(),
+                RunStatus.RUNNING,
+                queued.input(),
+                null,
+                null,
+                queued.trigger(),
+                queued.createdAt(),
+                now,
+                null,
+                queued.usage());
+    }
+
+    private static Run ended(Run run, RunOutcome outcome, Usage usage, Instant endedAt) {
+        String output = outcome instanceof RunOutcome.Succeeded succeeded ? succeeded.output() : null;
+        String error =
+                switch (outcome) {
+                    case RunOutcome.Succeeded succeeded -> null;
+                    case RunOutcome.Failed failed -> failed.reason();
+                    case RunOutcome.Cancelled cancelled -> cancelled.reason();
+                };
+        return new Run(
+                run.id(),
+                run.agent(),
+                outcome.status(),
+                run.input(),
+                output,
+                error,
+                run.trigger(),
+                run.createdAt(),
+                run.startedAt(),
+                endedAt,
+                usage);
     }
 
     private void finishQuietly(String runId, RunOutcome outcome, Usage usage) {
@@ -206,18 +268,22 @@ public class RunService {
         }
     }
 
-    private void announceEnd(String runId, Active running) {
+    /**
+     * Tells waiters and subscribers how the run ended: from memory when this replica ended it, from the
+     * store when something else did (a cancel, another replica) or the end could not be recorded.
+     */
+    private void announceEnd(String runId, Active running, Snapshot known) {
         try {
-            Run end = require(runId);
-            if (end.status().terminal()) {
+            Snapshot end = known != null ? known : snapshot(runId);
+            if (end.run().status().terminal()) {
                 metrics.counter(
                                 "agentry.runs.finished",
                                 "agent",
-                                end.agent(),
+                                end.run().agent(),
                                 "status",
-                                end.status().id())
+                                end.run().status().id())
                         .increment();
-                events.publish(new RunEvent.Finished(runId, end));
+                events.publish(new RunEvent.Finished(runId, end.run()));
             }
             running.done().complete(end);
         } catch (RuntimeException e) {
@@ -266,7 +332,7 @@ public class RunService {
                 continue;
             }
             LOG.infof("Resuming run %s of agent '%s' from its last committed step", runId, run.agent());
-            launch(runId, plan);
+            launch(runId, plan, null);
         }
     }
 

@@ -30,6 +30,7 @@ final class RunState {
     /** Every request of the latest model step that has an answer, in the conversation or not. */
     private final Set<String> answeredIds = new HashSet<>();
 
+    private final List<Step> steps = new ArrayList<>();
     private Step.ModelStep latestModelStep;
     private int modelSteps;
     private int lastIndex;
@@ -61,6 +62,7 @@ final class RunState {
     }
 
     void addModelStep(Step.ModelStep step) {
+        steps.add(step);
         latestModelStep = step;
         answered.clear();
         answeredIds.clear();
@@ -72,6 +74,7 @@ final class RunState {
 
     /** Records a tool step; its answer joins the conversation once the whole batch is in, in request order. */
     void addToolStep(Step.ToolStep step) {
+        steps.add(step);
         answered.put(step.requestId(), step);
         answeredIds.add(step.requestId());
         lastIndex = Math.max(lastIndex, step.index());
@@ -94,12 +97,17 @@ final class RunState {
 
     /** Requests of the latest model step with no committed answer, in the order asked. */
     List<ToolRequest> pendingToolRequests() {
-        if (latestModelStep == null) {
+        if (latestModelStep == null
+                || answeredIds.size() == latestModelStep.toolRequests().size()) {
             return List.of();
         }
-        return latestModelStep.toolRequests().stream()
-                .filter(request -> !answeredIds.contains(request.id()))
-                .toList();
+        List<ToolRequest> pending = new ArrayList<>();
+        for (ToolRequest request : latestModelStep.toolRequests()) {
+            if (!answeredIds.contains(request.id())) {
+                pending.add(request);
+            }
+        }
+        return pending;
     }
 
     /** The final answer, when the latest model step asked for no tools. */
@@ -126,8 +134,16 @@ final class RunState {
         return deadline;
     }
 
+    /** The conversation so far, as a read-only view; model requests take their own copy. */
     List<Message> history() {
-        return List.copyOf(history);
+        return java.util.Collections.unmodifiableList(history);
+    }
+
+    /** Every committed step, in index order. */
+    List<Step> steps() {
+        return steps.stream()
+                .sorted(java.util.Comparator.comparingInt(Step::index))
+                .toList();
     }
 
     int modelSteps() {

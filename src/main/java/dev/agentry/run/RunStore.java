@@ -23,8 +23,11 @@ public interface RunStore {
      */
     boolean start(String runId, String owner, Instant startedAt, Instant leaseUntil);
 
-    /** Commits a step and the run's usage after it; false when the run is no longer this owner's to run. */
-    boolean addStep(String runId, String owner, Step step, Usage usage, Instant leaseUntil);
+    /**
+     * Commits a step, in one statement that also checks the run is still this owner's to run; false
+     * when it is not (cancelled, or taken over). A running run's usage is the sum of its steps.
+     */
+    boolean addStep(String runId, String owner, Step step);
 
     /** Ends a run unless it already ended; returns whether this call ended it. */
     boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt);

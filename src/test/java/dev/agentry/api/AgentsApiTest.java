@@ -21,7 +21,7 @@ class AgentsApiTest {
                 given().get("/v1/agents").then().statusCode(200).extract().jsonPath();
 
         assertThat(agents.getList("name", String.class))
-                .containsExactly("broken-yaml", "echo-agent", "limited", "unknown-tool");
+                .containsExactly("broken-yaml", "echo-agent", "instant", "limited", "unknown-tool");
         assertThat(agents.getMap("find { it.name == 'echo-agent' }"))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Collections.unmodifiableMap(new java.util.HashMap<>() {
                     {

@@ -374,7 +374,7 @@ class RunLoopTest {
                 "",
                 List.of(new ToolRequest("c1", "a_first", "{}"), new ToolRequest("c2", "a_second", "{}")),
                 new TokenUsage(10, 5));
-        store.addStep(run.id(), "node", asked, new Usage(1, 0, 10, 5), now.plusSeconds(60));
+        store.addStep(run.id(), "node", asked);
         store.addStep(
                 run.id(),
                 "node",
@@ -385,9 +385,7 @@ class RunLoopTest {
                         "c1",
                         "a.first",
                         JsonNodeFactory.instance.objectNode(),
-                        ToolResult.success(JsonNodeFactory.instance.textNode("first done"))),
-                new Usage(1, 1, 10, 5),
-                now.plusSeconds(60));
+                        ToolResult.success(JsonNodeFactory.instance.textNode("first done"))));
         FakeModel model = new FakeModel(answer("all done"));
 
         Outcome result =

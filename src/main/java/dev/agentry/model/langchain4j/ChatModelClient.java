@@ -42,6 +42,11 @@ public final class ChatModelClient implements ModelClient {
     private final ChatModel model;
     private final String endpoint;
 
+    /** The tool specifications of the last function list seen: a run offers the same list at every step. */
+    private volatile Specifications lastSpecifications = new Specifications(List.of(), List.of());
+
+    private record Specifications(List<FunctionSpec> functions, List<ToolSpecification> tools) {}
+
     /** @param endpoint how to name the endpoint in errors, such as {@code openai gpt-4o-mini at https://...} */
     public ChatModelClient(ChatModel model, String endpoint) {
         this.model = requireNonNull(model, "model");
@@ -52,8 +57,7 @@ public final class ChatModelClient implements ModelClient {
     public ModelReply chat(ModelRequest request) {
         ChatRequest.Builder chat = ChatRequest.builder().messages(messages(request));
         if (!request.functions().isEmpty()) {
-            chat.toolSpecifications(
-                    request.functions().stream().map(ChatModelClient::tool).toList());
+            chat.toolSpecifications(tools(request.functions()));
         }
         ChatResponse response;
         try {
@@ -87,21 +91,34 @@ public final class ChatModelClient implements ModelClient {
     }
 
     private static AiMessage assistant(Message.Assistant assistant) {
-        List<ToolExecutionRequest> requests = assistant.toolRequests().stream()
-                .map(request -> ToolExecutionRequest.builder()
-                        .id(request.id())
-                        .name(request.name())
-                        .arguments(request.arguments())
-                        .build())
-                .toList();
         AiMessage.Builder message = AiMessage.builder();
         if (assistant.text() != null && !assistant.text().isEmpty()) {
             message.text(assistant.text());
         }
-        if (!requests.isEmpty()) {
+        if (!assistant.toolRequests().isEmpty()) {
+            List<ToolExecutionRequest> requests =
+                    new ArrayList<>(assistant.toolRequests().size());
+            for (ToolRequest request : assistant.toolRequests()) {
+                requests.add(ToolExecutionRequest.builder()
+                        .id(request.id())
+                        .name(request.name())
+                        .arguments(request.arguments())
+                        .build());
+            }
             message.toolExecutionRequests(requests);
         }
         return message.build();
+    }
+
+    private List<ToolSpecification> tools(List<FunctionSpec> functions) {
+        Specifications last = lastSpecifications;
+        if (last.functions() == functions) {
+            return last.tools();
+        }
+        List<ToolSpecification> tools =
+                functions.stream().map(ChatModelClient::tool).toList();
+        lastSpecifications = new Specifications(functions, tools);
+        return tools;
     }
 
     private static ToolSpecification tool(FunctionSpec function) {
@@ -157,10 +174,10 @@ public final class ChatModelClient implements ModelClient {
         return new ModelReply(message.text(), requests, tokens);
     }
 
-    /** Arguments as compact JSON, whatever layout the provider used; text that does not parse stays as sent. */
+    /** Arguments on one line, whatever layout the provider used; text that does not parse stays as sent. */
     private static String compact(String arguments) {
-        if (arguments == null) {
-            return null;
+        if (arguments == null || arguments.indexOf('\n') < 0) {
+            return arguments;
         }
         try {
             return JSON.readTree(arguments).toString();

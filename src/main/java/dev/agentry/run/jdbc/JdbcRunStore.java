@@ -83,67 +83,41 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public boolean addStep(String runId, String owner, Step step, Usage usage, Instant leaseUntil) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                boolean ours = execute(
-                                connection,
-                                "UPDATE runs SET model_calls = ?, tool_calls = ?, input_tokens = ?, output_tokens = ?,"
-                                        + " lease_until = ? WHERE id = ? AND status = 'running' AND owner = ?",
-                                usage.modelCalls(),
-                                usage.toolCalls(),
-                                usage.inputTokens(),
-                                usage.outputTokens(),
-                                timestamp(leaseUntil),
+    public boolean addStep(String runId, String owner, Step step) {
+        String ours = " FROM runs WHERE id = ? AND status = 'running' AND owner = ?";
+        int added =
+                switch (step) {
+                    case Step.ModelStep model ->
+                        update(
+                                "INSERT INTO run_steps (run_id, idx, type, result, status, started_at, duration_ms,"
+                                        + " input_tokens, output_tokens) SELECT ?, ?, 'model', ?, 'ok', ?, ?, ?, ?"
+                                        + ours,
                                 runId,
-                                owner)
-                        == 1;
-                if (ours) {
-                    insertStep(connection, runId, step);
-                }
-                connection.commit();
-                return ours;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure("commit a step of run " + runId, e);
-        }
-    }
-
-    private static void insertStep(Connection connection, String runId, Step step) throws SQLException {
-        switch (step) {
-            case Step.ModelStep model ->
-                execute(
-                        connection,
-                        "INSERT INTO run_steps (run_id, idx, type, result, status, started_at, duration_ms,"
-                                + " input_tokens, output_tokens) VALUES (?, ?, 'model', ?, 'ok', ?, ?, ?, ?)",
-                        runId,
-                        model.index(),
-                        payload(model.resultJson()),
-                        timestamp(model.startedAt()),
-                        model.durationMs(),
-                        model.usage().input(),
-                        model.usage().output());
-            case Step.ToolStep tool ->
-                execute(
-                        connection,
-                        "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
-                                + " duration_ms) VALUES (?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?)",
-                        runId,
-                        tool.index(),
-                        tool.tool(),
-                        tool.requestId(),
-                        payload(tool.arguments()),
-                        payload(tool.resultJson()),
-                        tool.result().status(),
-                        timestamp(tool.startedAt()),
-                        tool.durationMs());
-        }
+                                model.index(),
+                                payload(model.resultJson()),
+                                timestamp(model.startedAt()),
+                                model.durationMs(),
+                                model.usage().input(),
+                                model.usage().output(),
+                                runId,
+                                owner);
+                    case Step.ToolStep tool ->
+                        update(
+                                "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
+                                        + " duration_ms) SELECT ?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?" + ours,
+                                runId,
+                                tool.index(),
+                                tool.tool(),
+                                tool.requestId(),
+                                payload(tool.arguments()),
+                                payload(tool.resultJson()),
+                                tool.result().status(),
+                                timestamp(tool.startedAt()),
+                                tool.durationMs(),
+                                runId,
+                                owner);
+                };
+        return added == 1;
     }
 
     @Override
@@ -251,20 +225,53 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
+    /** Runs as stored; a run that has not ended gets its usage summed from its steps, which are current. */
     private List<Run> query(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters.toArray());
-            try (ResultSet rows = statement.executeQuery()) {
-                List<Run> runs = new ArrayList<>();
-                while (rows.next()) {
-                    runs.add(run(rows));
+        try (Connection connection = dataSource.getConnection()) {
+            List<Run> runs = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters.toArray());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        runs.add(run(rows));
+                    }
                 }
-                return runs;
             }
+            List<Run> current = new ArrayList<>(runs.size());
+            for (Run run : runs) {
+                current.add(run.status().terminal() ? run : withUsage(run, usageOfSteps(connection, run.id())));
+            }
+            return current;
         } catch (SQLException e) {
             throw failure("read runs", e);
         }
+    }
+
+    private static Usage usageOfSteps(Connection connection, String runId) throws SQLException {
+        String sql = "SELECT COUNT(CASE WHEN type = 'model' THEN 1 END), COUNT(CASE WHEN type = 'tool' THEN 1 END),"
+                + " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0) FROM run_steps WHERE run_id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, runId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new Usage(row.getInt(1), row.getInt(2), row.getLong(3), row.getLong(4));
+            }
+        }
+    }
+
+    private static Run withUsage(Run run, Usage usage) {
+        return new Run(
+                run.id(),
+                run.agent(),
+                run.status(),
+                run.input(),
+                run.output(),
+                run.error(),
+                run.trigger(),
+                run.createdAt(),
+                run.startedAt(),
+                run.endedAt(),
+                usage);
     }
 
     private static Run run(ResultSet row) throws SQLException {

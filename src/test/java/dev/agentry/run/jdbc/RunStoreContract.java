@@ -107,14 +107,10 @@ abstract class RunStoreContract {
         Step.ToolStep refused = new Step.ToolStep(
                 4, T0.plusMillis(132), 0, "c3", "crm.delete", JSON.readTree("{}"), ToolResult.refused("never delete"));
 
-        assertThat(store.addStep(run.id(), "node-a", model, new Usage(1, 0, 300, 20), T0.plusSeconds(60)))
-                .isTrue();
-        assertThat(store.addStep(run.id(), "node-a", ok, new Usage(1, 1, 300, 20), T0.plusSeconds(60)))
-                .isTrue();
-        assertThat(store.addStep(run.id(), "node-a", failed, new Usage(1, 2, 300, 20), T0.plusSeconds(60)))
-                .isTrue();
-        assertThat(store.addStep(run.id(), "node-a", refused, new Usage(1, 3, 300, 20), T0.plusSeconds(60)))
-                .isTrue();
+        assertThat(store.addStep(run.id(), "node-a", model)).isTrue();
+        assertThat(store.addStep(run.id(), "node-a", ok)).isTrue();
+        assertThat(store.addStep(run.id(), "node-a", failed)).isTrue();
+        assertThat(store.addStep(run.id(), "node-a", refused)).isTrue();
 
         assertThat(store.steps(run.id())).containsExactly(model, ok, failed, refused);
         assertThat(store.find(run.id()).orElseThrow().usage()).isEqualTo(new Usage(1, 3, 300, 20));
@@ -128,7 +124,7 @@ abstract class RunStoreContract {
         assertThat(store.finish(
                         run.id(), new RunOutcome.Cancelled("cancelled by request"), Usage.ZERO, T0.plusSeconds(2)))
                 .isTrue();
-        boolean added = store.addStep(run.id(), "node-a", modelStep(1), new Usage(1, 0, 1, 1), T0.plusSeconds(60));
+        boolean added = store.addStep(run.id(), "node-a", modelStep(1));
 
         assertThat(added).isFalse();
         assertThat(store.steps(run.id())).isEmpty();
@@ -143,8 +139,7 @@ abstract class RunStoreContract {
         Run run = queued("billing", T0);
         store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
 
-        assertThat(store.addStep(run.id(), "node-b", modelStep(1), Usage.ZERO, T0.plusSeconds(60)))
-                .isFalse();
+        assertThat(store.addStep(run.id(), "node-b", modelStep(1))).isFalse();
         assertThat(store.steps(run.id())).isEmpty();
     }
 
@@ -226,7 +221,7 @@ abstract class RunStoreContract {
                 JsonNodeFactory.instance.objectNode(),
                 ToolResult.success(JsonNodeFactory.instance.textNode(huge)));
 
-        store.addStep(run.id(), "node-a", step, Usage.ZERO, T0.plusSeconds(30));
+        store.addStep(run.id(), "node-a", step);
 
         Step.ToolStep stored = (Step.ToolStep) store.steps(run.id()).getFirst();
         var value = ((ToolResult.Success) stored.result()).value();

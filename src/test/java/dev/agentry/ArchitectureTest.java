@@ -1,5 +1,6 @@
 package dev.agentry;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -24,7 +25,9 @@ class ArchitectureTest {
         "dev.agentry.model.anthropic..",
         "dev.agentry.model.langchain4j..",
         "dev.agentry.tool.http..",
+        "dev.agentry.tool.code..",
         "dev.agentry.run.jdbc..",
+        "dev.agentry.sandbox.worker..",
     };
 
     @Test
@@ -117,6 +120,34 @@ class ArchitectureTest {
                         "dev.agentry.policy..",
                         "dev.agentry.api..",
                         "dev.agentry.demo..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void the_worker_side_of_the_sandbox_needs_only_the_jdk_and_graalvm() {
+        classes()
+                .that()
+                .resideInAPackage("dev.agentry.sandbox.worker.guest..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.agentry.sandbox.worker.guest..",
+                        "java..",
+                        "javax.management..",
+                        "com.sun.management..",
+                        "org.graalvm.polyglot..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void the_sandbox_port_knows_no_tool_run_or_model() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.agentry.sandbox..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.agentry.run..", "dev.agentry.tool..", "dev.agentry.model..", "dev.agentry.agent..")
                 .check(CLASSES);
     }
 

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param tools entries {@code toolset.tool} or {@code toolset.*}
  * @param policies names of files in {@code policies/}
  * @param schedule null when the agent only runs on request
+ * @param sandbox the profile in {@code sandbox/} its code runs under, when it may run code; default
+ *     {@code default}
  */
 public record AgentDefinition(
         String name,
@@ -24,7 +26,8 @@ public record AgentDefinition(
         List<String> tools,
         List<String> policies,
         Limits limits,
-        Schedule schedule) {
+        Schedule schedule,
+        String sandbox) {
 
     /** A tool reference: {@code toolset.tool} or {@code toolset.*}. */
     public static final Pattern TOOL_REFERENCE = Pattern.compile("[a-z][a-z0-9-]{0,62}\\.([a-z][a-z0-9_]{0,62}|\\*)");
@@ -49,6 +52,10 @@ public record AgentDefinition(
         tools = checked(tools, "tools", TOOL_REFERENCE, "toolset.tool or toolset.*, such as calendar.list_events");
         policies = checked(policies, "policies", AssetFolder.NAME, "the name of a file in policies/");
         limits = limits == null ? Limits.DEFAULT : limits;
+        sandbox = sandbox == null ? "default" : sandbox;
+        if (!AssetFolder.NAME.matcher(sandbox).matches()) {
+            throw new FieldException("sandbox", "must be the name of a file in sandbox/, got '" + sandbox + "'");
+        }
     }
 
     private static List<String> checked(List<String> values, String field, Pattern pattern, String expected) {

@@ -59,6 +59,8 @@ public final class AssetBinder {
                 .addDeserializer(String.class, new InterpolatingString())
                 .addDeserializer(Secret.class, new SecretReader())
                 .addDeserializer(Duration.class, new DurationReader())
+                .addDeserializer(ByteSize.class, new ByteSizeReader())
+                .addSerializer(ByteSize.class, new ByteSizeWriter())
                 .addSerializer(Secret.class, new SecretWriter())
                 .addSerializer(Duration.class, new DurationWriter());
         JsonMapper mapper = JsonMapper.builder()
@@ -235,6 +237,9 @@ public final class AssetBinder {
         if (type == Duration.class) {
             return "a duration such as 30s, 5m or 2h";
         }
+        if (type == ByteSize.class) {
+            return "a size such as 64KB, 256MiB or 1GB";
+        }
         if (List.class.isAssignableFrom(type) || type.isArray()) {
             return "a list";
         }
@@ -357,6 +362,23 @@ public final class AssetBinder {
         @Override
         public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             return DurationText.parse(expand(parser, context, Duration.class));
+        }
+    }
+
+    private static final class ByteSizeReader extends JsonDeserializer<ByteSize> {
+        @Override
+        public ByteSize deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                return new ByteSize(parser.getLongValue());
+            }
+            return ByteSize.parse(expand(parser, context, ByteSize.class));
+        }
+    }
+
+    private static final class ByteSizeWriter extends JsonSerializer<ByteSize> {
+        @Override
+        public void serialize(ByteSize size, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeString(size.format());
         }
     }
 

@@ -95,6 +95,10 @@ public class Simulators {
                 .withQueryParam("q", containing("GROUP BY StageName"))
                 .willReturn(json(200, "salesforce/pipeline-by-stage.json")));
         server.stubFor(salesforce(get(urlPathEqualTo(SALESFORCE_API + "/query")))
+                .withQueryParam("q", containing("FROM Opportunity WHERE IsClosed = false"))
+                .atPriority(2)
+                .willReturn(json(200, "salesforce/open-opportunities.json")));
+        server.stubFor(salesforce(get(urlPathEqualTo(SALESFORCE_API + "/query")))
                 .atPriority(5)
                 .willReturn(json(200, "salesforce/empty-query.json")));
         server.stubFor(salesforce(post(urlPathEqualTo(SALESFORCE_API + "/sobjects/Task")))

@@ -10,8 +10,10 @@ import java.util.List;
  *
  * @param policies the names of the policies the agent is bound by
  * @param tool the tool's id, {@code toolset.tool}
+ * @param origin who asks: {@code model}, or {@code code} for a call from sandboxed code
  */
-public record PolicyRequest(String runId, String agent, List<String> policies, String tool, JsonNode arguments) {
+public record PolicyRequest(
+        String runId, String agent, List<String> policies, String tool, JsonNode arguments, String origin) {
 
     public PolicyRequest {
         requireNonNull(runId, "runId");
@@ -19,5 +21,6 @@ public record PolicyRequest(String runId, String agent, List<String> policies, S
         policies = List.copyOf(policies);
         requireNonNull(tool, "tool");
         requireNonNull(arguments, "arguments");
+        requireNonNull(origin, "origin");
     }
 }

@@ -7,6 +7,8 @@ import dev.agentry.asset.AssetEntry;
 import dev.agentry.model.ModelClients;
 import dev.agentry.policy.Policy;
 import dev.agentry.policy.PolicyCatalog;
+import dev.agentry.sandbox.SandboxCatalog;
+import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns an agent's name into a {@link RunPlan}, checking what a single file cannot: that its tools
- * and policies exist and are valid. The same checks decide whether {@code GET /v1/agents} lists it
+ * Turns an agent's name into a {@link RunPlan}, checking what a single file cannot: that its tools,
+ * policies and sandbox profile exist and are valid. The same checks decide whether {@code GET /v1/agents} lists it
  * as valid.
  */
 @ApplicationScoped
@@ -25,12 +27,19 @@ public class AgentResolver {
     private final ToolRegistry tools;
     private final PolicyCatalog policies;
     private final ModelClients models;
+    private final SandboxCatalog sandboxes;
 
-    AgentResolver(AgentCatalog agents, ToolRegistry tools, PolicyCatalog policies, ModelClients models) {
+    AgentResolver(
+            AgentCatalog agents,
+            ToolRegistry tools,
+            PolicyCatalog policies,
+            ModelClients models,
+            SandboxCatalog sandboxes) {
         this.agents = agents;
         this.tools = tools;
         this.policies = policies;
         this.models = models;
+        this.sandboxes = sandboxes;
     }
 
     /**
@@ -52,6 +61,7 @@ public class AgentResolver {
                 };
         List<Tool> resolved = resolveTools(entry.file(), agent);
         checkPolicies(entry.file(), agent);
+        checkSandbox(entry.file(), agent, resolved);
         return RunPlan.of(agent, models.clientFor(agent.name(), agent.model()), resolved);
     }
 
@@ -62,8 +72,9 @@ public class AgentResolver {
                 Optional.of(invalid.problem().describe());
             case AssetEntry.Valid<AgentDefinition> valid -> {
                 try {
-                    resolveTools(entry.file(), valid.value());
+                    List<Tool> resolved = resolveTools(entry.file(), valid.value());
                     checkPolicies(entry.file(), valid.value());
+                    checkSandbox(entry.file(), valid.value(), resolved);
                     yield Optional.empty();
                 } catch (AgentryException e) {
                     yield Optional.of(e.getMessage());
@@ -77,6 +88,27 @@ public class AgentResolver {
             return tools.resolve(agent.tools());
         } catch (AgentryException.InvalidInput e) {
             throw new AgentryException.InvalidInput(422, file + ": field 'tools': " + e.getMessage());
+        }
+    }
+
+    /** An agent that may run code needs its sandbox profile, valid. */
+    private void checkSandbox(String file, AgentDefinition agent, List<Tool> resolved) {
+        boolean runsCode = resolved.stream().anyMatch(tool -> tool.spec().id().equals("code.run"));
+        if (!runsCode) {
+            return;
+        }
+        Optional<AssetEntry<SandboxProfile>> profile = sandboxes.find(agent.sandbox());
+        if (profile.isEmpty()) {
+            throw new AgentryException.InvalidInput(
+                    422,
+                    file + ": field 'sandbox' names '" + agent.sandbox() + "', which does not exist; add sandbox/"
+                            + agent.sandbox() + ".yaml or name another profile");
+        }
+        if (profile.get() instanceof AssetEntry.Invalid<SandboxProfile> invalid) {
+            throw new AgentryException.InvalidInput(
+                    422,
+                    file + ": field 'sandbox' names '" + agent.sandbox() + "', which is invalid: "
+                            + invalid.problem().describe());
         }
     }
 

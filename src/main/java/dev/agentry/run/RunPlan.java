@@ -37,4 +37,10 @@ public record RunPlan(
     public Optional<Tool> tool(String functionName) {
         return Optional.ofNullable(toolsByFunction.get(functionName));
     }
+
+    /** The tool with id {@code toolset.tool}, if the agent has it. */
+    public Optional<Tool> toolById(String id) {
+        int dot = id.indexOf('.');
+        return dot < 0 ? Optional.empty() : tool(id.substring(0, dot) + "_" + id.substring(dot + 1));
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.Redactor;
 import dev.agentry.model.ToolRequest;
 import dev.agentry.policy.Decision;
@@ -12,6 +13,7 @@ import dev.agentry.policy.PolicyRequest;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
+import dev.agentry.tool.ToolInvoker;
 import dev.agentry.tool.ToolResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -29,6 +31,7 @@ import java.util.Optional;
 public class ToolGate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CODE_TOOLSET = "code.";
 
     private final PolicyEngine policy;
     private final Redactor redactor;
@@ -40,33 +43,31 @@ public class ToolGate {
         this.clock = clock;
     }
 
+    /** Where a call is made: the run, its plan and deadline, and the step the call belongs to. */
+    private record Scope(String runId, RunPlan plan, Instant deadline, int step) {}
+
     /** Runs one requested call and returns its committed-to-be step. Safe to call from several threads. */
     public Step.ToolStep call(String runId, RunPlan plan, Instant deadline, ToolRequest request, int index) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         Optional<Tool> tool = plan.tool(request.name());
         JsonNode arguments = parse(request.arguments());
-        ToolResult result = tool.isEmpty()
-                ? unknownTool(plan, request.name())
-                : checkedCall(runId, plan, deadline, tool.get(), request, arguments, index);
+        ToolResult result;
+        if (tool.isEmpty()) {
+            result = unknownTool(plan, request.name());
+        } else if (arguments.isTextual() && !isJsonText(request.arguments())) {
+            result = ToolResult.failed("the arguments for " + tool.get().spec().id() + " are not valid JSON; send a"
+                    + " JSON object that matches the tool's parameters");
+        } else {
+            result = checkedCall(new Scope(runId, plan, deadline, index), tool.get(), request.id(), arguments, "model");
+        }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         String name = tool.map(t -> t.spec().id()).orElse(request.name());
         return new Step.ToolStep(index, started, durationMs, request.id(), name, scrub(arguments), scrub(result));
     }
 
-    private ToolResult checkedCall(
-            String runId,
-            RunPlan plan,
-            Instant deadline,
-            Tool tool,
-            ToolRequest request,
-            JsonNode arguments,
-            int index) {
+    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, String origin) {
         String id = tool.spec().id();
-        if (arguments.isTextual() && !isJsonText(request.arguments())) {
-            return ToolResult.failed("the arguments for " + id + " are not valid JSON; send a JSON object that "
-                    + "matches the tool's parameters");
-        }
         if (!arguments.isObject()) {
             return ToolResult.failed("the arguments for " + id + " must be a JSON object, got "
                     + arguments.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
@@ -76,22 +77,52 @@ public class ToolGate {
             return ToolResult.failed("the arguments do not match the parameters of " + id + ": "
                     + String.join("; ", problems) + ". Fix them and call again.");
         }
-        Decision decision = policy.decide(
-                new PolicyRequest(runId, plan.agent().name(), plan.agent().policies(), id, arguments));
+        AgentDefinition agent = scope.plan().agent();
+        Decision decision =
+                policy.decide(new PolicyRequest(scope.runId(), agent.name(), agent.policies(), id, arguments, origin));
         return switch (decision) {
             case Decision.Deny deny -> ToolResult.refused(deny.reason());
-            case Decision.Allow allow ->
-                invoke(tool, new ToolCall(request.id(), id, arguments), runId, plan, index, deadline);
+            case Decision.Allow allow -> invoke(tool, new ToolCall(callId, id, arguments), scope);
         };
     }
 
-    private static ToolResult invoke(
-            Tool tool, ToolCall call, String runId, RunPlan plan, int index, Instant deadline) {
+    private ToolResult invoke(Tool tool, ToolCall call, Scope scope) {
+        AgentDefinition agent = scope.plan().agent();
+        ToolContext context = new ToolContext(
+                scope.runId(), agent.name(), scope.step(), scope.deadline(), agent.sandbox(), invoker(scope));
         try {
-            return tool.call(call, new ToolContext(runId, plan.agent().name(), index, deadline));
+            return tool.call(call, context);
         } catch (RuntimeException e) {
             return ToolResult.failed(call.tool() + " failed unexpectedly: " + e);
         }
+    }
+
+    /**
+     * How a tool reaches the agent's other tools (code.run does, for guest code): through the same
+     * checks as a model's call, recorded as coming from code. Code never reaches code.run itself.
+     */
+    private ToolInvoker invoker(Scope scope) {
+        return new ToolInvoker() {
+            @Override
+            public List<String> available() {
+                return scope.plan().toolsByFunction().values().stream()
+                        .map(tool -> tool.spec().id())
+                        .filter(id -> !id.startsWith(CODE_TOOLSET))
+                        .toList();
+            }
+
+            @Override
+            public ToolResult invoke(String callId, String toolId, JsonNode arguments) {
+                Optional<Tool> tool = toolId.startsWith(CODE_TOOLSET)
+                        ? Optional.empty()
+                        : scope.plan().toolById(toolId);
+                if (tool.isEmpty()) {
+                    return ToolResult.failed(
+                            "the agent has no tool '" + toolId + "' that code may call; it has " + available());
+                }
+                return scrub(checkedCall(scope, tool.get(), callId, arguments, "code"));
+            }
+        };
     }
 
     private static ToolResult unknownTool(RunPlan plan, String name) {

@@ -21,7 +21,8 @@ class AgentsApiTest {
                 given().get("/v1/agents").then().statusCode(200).extract().jsonPath();
 
         assertThat(agents.getList("name", String.class))
-                .containsExactly("broken-yaml", "echo-agent", "instant", "limited", "unknown-tool");
+                .containsExactly(
+                        "broken-yaml", "coder", "echo-agent", "instant", "limited", "no-sandbox", "unknown-tool");
         assertThat(agents.getMap("find { it.name == 'echo-agent' }"))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Collections.unmodifiableMap(new java.util.HashMap<>() {
                     {

@@ -13,6 +13,7 @@ import dev.agentry.agent.Limits;
 import dev.agentry.agent.Schedule;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.policy.Policy;
+import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.tool.HttpAuth;
 import dev.agentry.tool.HttpBinding;
 import dev.agentry.tool.HttpToolDefinition;
@@ -102,6 +103,20 @@ class AssetSchemasTest {
     @Test
     void the_bundled_policies_pass_the_policy_schema_and_the_reader() throws IOException {
         examplesPass("policies", "policies/policy.schema.json", Policy.class);
+    }
+
+    @Test
+    void the_bundled_sandbox_profiles_pass_the_sandbox_schema_and_the_reader() throws IOException {
+        examplesPass("sandbox", "sandbox/sandbox.schema.json", SandboxProfile.class);
+    }
+
+    @Test
+    void the_sandbox_schema_names_the_fields_the_reader_knows() throws IOException {
+        JsonNode schema = schema("sandbox/sandbox.schema.json");
+
+        assertThat(propertiesOf(schema)).isEqualTo(fieldsOf(SandboxProfile.class));
+        assertThat(propertiesOf(schema.at("/properties/limits"))).isEqualTo(fieldsOf(SandboxProfile.Limits.class));
+        assertThat(propertiesOf(schema.at("/properties/pool"))).isEqualTo(fieldsOf(SandboxProfile.Pool.class));
     }
 
     @Test

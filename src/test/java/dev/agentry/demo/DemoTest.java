@@ -3,6 +3,8 @@ package dev.agentry.demo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.run.RunService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -77,6 +79,24 @@ class DemoTest {
                         null, "salesforce.query", null, "salesforce.create_task", "salesforce.create_task", null);
         assertThat(digest.getString("status")).isEqualTo("succeeded");
         assertThat(digest.getString("output")).contains("11 open deals, $697,000");
+    }
+
+    @Test
+    void the_data_analyst_computes_its_answer_in_code_that_queries_the_crm() throws Exception {
+        JsonPath run = run("data-analyst");
+        ObjectMapper json = new ObjectMapper();
+
+        assertThat(run.getString("status")).isEqualTo("succeeded");
+        assertThat(run.getList("steps.tool")).containsExactly(null, "code.run", null);
+        assertThat(json.<JsonNode>valueToTree(run.getMap("steps[1].result.result")))
+                .isEqualTo(json.readTree("{\"deals\": 11, \"total\": 697000, \"average\": 63364,"
+                        + " \"byStage\": {\"Prospecting\": 180000, \"Proposal/Price Quote\": 212000,"
+                        + " \"Negotiation/Review\": 185000, \"Closed soon (Verbal)\": 120000},"
+                        + " \"largest\": {\"name\": \"Acme renewal 2027\", \"amount\": 120000}}"));
+        assertThat(run.getString("steps[1].result.stdout")).isEqualTo("read 11 open opportunities\n");
+        assertThat(run.getString("steps[1].result.toolCalls[0].tool")).isEqualTo("salesforce.query");
+        assertThat(run.getString("steps[1].result.toolCalls[0].status")).isEqualTo("ok");
+        assertThat(run.getString("output")).contains("11 deals worth $697,000");
     }
 
     @Test

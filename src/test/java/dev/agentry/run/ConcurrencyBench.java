@@ -94,6 +94,7 @@ class ConcurrencyBench {
                         List.of(),
                         List.of(),
                         Limits.DEFAULT,
+                        null,
                         null),
                 new ChatModelClient(model, "slow"),
                 List.of(new LoopBench.EchoTool()));

@@ -125,6 +125,7 @@ class InteropTest {
                 List.of("weather.get"),
                 List.of(),
                 Limits.DEFAULT,
+                null,
                 null);
 
         try (StoreDatabase database = StoreDatabase.open("jdbc:h2:file:" + dir.resolve("runs"), null, null, 4)) {

@@ -139,6 +139,7 @@ class LoopBench {
                     List.of(),
                     List.of(),
                     new Limits(50, 50, Duration.ofMinutes(5), null),
+                    null,
                     null),
             new ChatModelClient(model, "scripted"),
             List.of(new EchoTool()));

@@ -71,6 +71,7 @@ class RunLoopTest {
                 List.of(),
                 List.of(),
                 limits,
+                null,
                 null);
     }
 
@@ -255,6 +256,44 @@ class RunLoopTest {
         assertThat(result.toolStep(2).result()).isEqualTo(ToolResult.refused("no echoing today"));
         assertThat(model.requests.get(1).messages().getLast())
                 .isEqualTo(new Message.ToolOutput("call_echo_say", "echo_say", "refused by policy: no echoing today"));
+    }
+
+    @Test
+    void calls_a_tool_makes_for_code_pass_the_same_policy_marked_as_coming_from_code() {
+        List<dev.agentry.policy.PolicyRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        policy = request -> {
+            asked.add(request);
+            return request.tool().equals("crm.delete") ? Decision.deny("never delete") : Decision.allow("ok");
+        };
+        FakeTool delete = FakeTool.echo("crm", "delete");
+        FakeTool runner =
+                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
+        List<Object> seen = new java.util.ArrayList<>();
+        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
+            @Override
+            public dev.agentry.tool.ToolSpec spec() {
+                return runner.spec();
+            }
+
+            @Override
+            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
+                seen.add(context.tools().available());
+                seen.add(context.tools().invoke(call.id() + ".1", "crm.delete", JsonNodeFactory.instance.objectNode()));
+                seen.add(context.tools().invoke(call.id() + ".2", "code.run", JsonNodeFactory.instance.objectNode()));
+                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+            }
+        };
+        FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
+
+        run(Limits.DEFAULT, model, code, delete);
+
+        assertThat(seen.get(0)).isEqualTo(List.of("crm.delete"));
+        assertThat(seen.get(1)).isEqualTo(ToolResult.refused("never delete"));
+        assertThat(seen.get(2))
+                .isEqualTo(
+                        ToolResult.failed("the agent has no tool 'code.run' that code may call; it has [crm.delete]"));
+        assertThat(delete.calls).isEmpty();
+        assertThat(asked).extracting(dev.agentry.policy.PolicyRequest::origin).containsExactly("model", "code");
     }
 
     @Test

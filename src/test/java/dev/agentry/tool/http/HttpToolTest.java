@@ -64,7 +64,13 @@ class HttpToolTest {
     private static ToolResult call(Tool tool, String arguments) throws Exception {
         return tool.call(
                 new ToolCall("call_1", tool.spec().id(), JSON.readTree(arguments)),
-                new ToolContext("run_1", "agent", 1, Instant.now().plus(Duration.ofMinutes(1))));
+                new ToolContext(
+                        "run_1",
+                        "agent",
+                        1,
+                        Instant.now().plus(Duration.ofMinutes(1)),
+                        "default",
+                        dev.agentry.tool.ToolInvoker.none()));
     }
 
     private static final String CALENDAR = """

@@ -1,0 +1,150 @@
+package dev.agentry.sandbox.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where the worker lives and how to start it. The build lays the worker out as plain files in a
+ * {@code sandbox-worker/} folder: the worker jar, {@code lib/} (polyglot and the JavaScript
+ * language) and {@code upgrade/} (the optimizing compiler). That folder is found next to the running
+ * application (for {@code target/quarkus-app/...} and {@code target/classes} alike) unless
+ * configured. Workers run on the JDK the service runs on.
+ */
+final class WorkerLauncher {
+
+    static final String FOLDER = "sandbox-worker";
+    private static final String MAIN = "dev.agentry.sandbox.worker.guest.WorkerMain";
+    /** Only the optimizing runtime needs these; without them Truffle runs its interpreter. */
+    private static final List<String> OPTIMIZING_ONLY = List.of("truffle-runtime.jar", "jniutils.jar");
+
+    private final Path dir;
+    private final Path jar;
+    private final String java;
+
+    private WorkerLauncher(Path dir, Path jar, String java) {
+        this.dir = dir;
+        this.jar = jar;
+        this.java = java;
+    }
+
+    /**
+     * @throws IllegalStateException saying where it looked and how to fix it, when there is no worker
+     */
+    static WorkerLauncher locate(Optional<String> configured) {
+        Path dir = configured.map(Path::of).orElseGet(WorkerLauncher::besideApplication);
+        if (dir == null || !Files.isDirectory(dir.resolve("lib"))) {
+            throw new IllegalStateException("the sandbox worker is not installed"
+                    + (dir == null ? "" : " at " + dir.toAbsolutePath())
+                    + "; build with ./agentry (or ./mvnw package), or set AGENTRY_SANDBOX_WORKER_DIR to the "
+                    + FOLDER + " folder the build produced");
+        }
+        Path jar;
+        try (Stream<Path> files = Files.list(dir)) {
+            jar = files.filter(file -> file.getFileName().toString().endsWith("-worker.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the sandbox worker jar is missing from " + dir.toAbsolutePath() + "; rebuild Agentry"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new WorkerLauncher(dir, jar, java);
+    }
+
+    /** Whether the optimizing compiler is laid out next to the worker. */
+    boolean canOptimize() {
+        return Files.isDirectory(dir.resolve("upgrade"))
+                && !jars(dir.resolve("upgrade")).isEmpty();
+    }
+
+    /** The command that starts one worker connecting to {@code socket}. */
+    List<String> command(boolean optimize, long heapBytes, Path socket, Path crashLog) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        if (optimize) {
+            command.add("-XX:+UnlockExperimentalVMOptions");
+            command.add("-XX:+EnableJVMCI");
+            command.add("--upgrade-module-path="
+                    + String.join(
+                            File.pathSeparator,
+                            jars(dir.resolve("upgrade")).stream()
+                                    .map(Path::toString)
+                                    .toList()));
+        }
+        command.add("-Xmx" + Math.max(64, heapBytes / (1024 * 1024)) + "m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        // A stack overflow can leave a Truffle class half-initialised, which breaks every later context
+        // in the JVM; ending the worker at the first one is the only sure way not to reuse it.
+        command.add("-XX:+UnlockDiagnosticVMOptions");
+        command.add("-XX:AbortVMOnException=java.lang.StackOverflowError");
+        command.add("-XX:-CreateCoredumpOnCrash");
+        command.add("-XX:ErrorFile=" + crashLog);
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--sun-misc-unsafe-memory-access=allow");
+        command.add("-cp");
+        command.add(classpath(optimize));
+        command.add(MAIN);
+        command.add(socket.toString());
+        return command;
+    }
+
+    private String classpath(boolean optimize) {
+        List<String> entries = new ArrayList<>();
+        entries.add(jar.toString());
+        for (Path lib : jars(dir.resolve("lib"))) {
+            if (optimize || !OPTIMIZING_ONLY.contains(lib.getFileName().toString())) {
+                entries.add(lib.toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static List<Path> jars(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code sandbox-worker} folder next to where this class was loaded from, up to three levels up. */
+    private static Path besideApplication() {
+        try {
+            var source = WorkerLauncher.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return null;
+            }
+            Path here = Path.of(source.getLocation().toURI());
+            for (Path candidate = here.getParent(); candidate != null; candidate = candidate.getParent()) {
+                Path folder = candidate.resolve(FOLDER);
+                if (Files.isDirectory(folder)) {
+                    return folder;
+                }
+                if (here.getNameCount() - candidate.getNameCount() >= 3) {
+                    break;
+                }
+            }
+            return null;
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return null;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.agentry.sandbox.worker;
+
+import dev.agentry.sandbox.SandboxProfile;
+import dev.agentry.sandbox.ToolBridge;
+import dev.agentry.sandbox.worker.guest.Protocol;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The warm workers of one sandbox profile. A worker goes back to the pool after an execution it
+ * ended by itself, limits included; one that had to be killed (it overran its deadline), ran out of
+ * memory or stack, failed internally, or served its quota is discarded and a fresh one is started in
+ * the background, so the pool re-warms by itself.
+ */
+final class WorkerPool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WorkerPool.class);
+    /** How long the service waits, past the execution's own timeout, for a worker to answer. */
+    static final Duration GRACE = Duration.ofMillis(500);
+
+    /** Starts one worker for this pool. */
+    interface Starter {
+        WorkerProcess start(SandboxProfile profile) throws IOException;
+    }
+
+    private final SandboxProfile profile;
+    private final Starter starter;
+    private final BlockingQueue<WorkerProcess> idle = new LinkedBlockingQueue<>();
+    private final Set<WorkerProcess> all = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    WorkerPool(SandboxProfile profile, Starter starter) {
+        this.profile = profile;
+        this.starter = starter;
+        for (int i = 0; i < profile.pool().size(); i++) {
+            replenish(Duration.ZERO);
+        }
+    }
+
+    SandboxProfile profile() {
+        return profile;
+    }
+
+    /**
+     * Runs one execution on a free worker, waiting up to {@code wait} for one.
+     *
+     * @return null when no worker became free in time
+     */
+    Protocol.Result execute(Protocol.Execute execution, ToolBridge tools, Duration wait) throws InterruptedException {
+        WorkerProcess worker = idle.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (worker == null) {
+            return null;
+        }
+        Protocol.Result result = null;
+        try {
+            result = worker.execute(
+                    execution,
+                    tools,
+                    Duration.ofMillis(execution.timeoutMillis()).plus(GRACE));
+            return result;
+        } finally {
+            release(worker, result);
+        }
+    }
+
+    private void release(WorkerProcess worker, Protocol.Result result) {
+        boolean reusable = result != null
+                && result.healthy()
+                && !"memory".equals(result.limit())
+                && worker.alive()
+                && worker.executions() < profile.pool().maxExecutionsPerWorker();
+        if (reusable && !closed) {
+            idle.offer(worker);
+            return;
+        }
+        discard(worker);
+        replenish(Duration.ZERO);
+    }
+
+    private void discard(WorkerProcess worker) {
+        all.remove(worker);
+        Thread.ofVirtual().start(worker::close);
+    }
+
+    /** Starts a worker in the background and adds it to the pool; retries with growing pauses on failure. */
+    private void replenish(Duration pause) {
+        if (closed) {
+            return;
+        }
+        Thread.ofVirtual().name("sandbox-pool-" + profile.name()).start(() -> {
+            try {
+                Thread.sleep(pause);
+                WorkerProcess worker = starter.start(profile);
+                if (closed) {
+                    worker.close();
+                    return;
+                }
+                all.add(worker);
+                idle.offer(worker);
+            } catch (IOException | RuntimeException e) {
+                Duration next = pause.isZero() ? Duration.ofSeconds(1) : pause.multipliedBy(2);
+                Duration capped = next.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : next;
+                LOG.warnf(
+                        "A sandbox worker for profile '%s' did not start (%s); retrying in %d s",
+                        profile.name(), e.getMessage(), capped.toSeconds());
+                replenish(capped);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Workers warm and free right now. */
+    int idleWorkers() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        all.forEach(WorkerProcess::close);
+        all.clear();
+        idle.clear();
+    }
+}

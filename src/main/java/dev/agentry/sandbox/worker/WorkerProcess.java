@@ -1,0 +1,316 @@
+package dev.agentry.sandbox.worker;
+
+import dev.agentry.sandbox.ToolBridge;
+import dev.agentry.sandbox.worker.guest.Protocol;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * One worker JVM and the socket to it. It runs one execution at a time; while it does, tool calls
+ * from the code arrive on the socket and are answered through the execution's {@link ToolBridge}.
+ * The service never trusts the worker to stop: an execution that is not answered by its hard deadline
+ * ends with the process killed.
+ */
+final class WorkerProcess implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WorkerProcess.class);
+    private static final int LOG_LINES = 40;
+
+    private final Process process;
+    private final Path home;
+    private final SocketChannel socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final Protocol.Ready ready;
+    private final Deque<String> log;
+    private volatile Pending pending;
+    private int executions;
+
+    private record Pending(long id, CompletableFuture<Protocol.Result> result, ToolBridge tools) {}
+
+    private WorkerProcess(
+            Process process,
+            Path home,
+            SocketChannel socket,
+            DataInputStream in,
+            DataOutputStream out,
+            Protocol.Ready ready,
+            Deque<String> log) {
+        this.process = process;
+        this.home = home;
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+        this.ready = ready;
+        this.log = log;
+        Thread.ofVirtual().name("sandbox-worker-" + process.pid()).start(this::readFrames);
+    }
+
+    /**
+     * Starts a worker and waits until it has warmed up.
+     *
+     * @throws IOException with the worker's last log lines when it does not come up in time
+     */
+    static WorkerProcess start(WorkerLauncher launcher, boolean optimize, long heapBytes, Duration timeout)
+            throws IOException {
+        Path home = Files.createTempDirectory(
+                "agentry-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path socketPath = home.resolve("worker.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Process process = new ProcessBuilder(
+                        launcher.command(optimize, heapBytes, socketPath, home.resolve("crash.log")))
+                .redirectErrorStream(true)
+                .start();
+        Deque<String> log = new ArrayDeque<>();
+        Thread.ofVirtual()
+                .name("sandbox-worker-log-" + process.pid())
+                .start(() -> drain(process.getInputStream(), log));
+        try {
+            SocketChannel socket = accept(server, process, timeout);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket)));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(socket)));
+            if (!(Protocol.read(in) instanceof Protocol.Ready ready)) {
+                throw new IOException("the worker did not introduce itself");
+            }
+            return new WorkerProcess(process, home, socket, in, out, ready, log);
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            deleteQuietly(home);
+            throw new IOException(e.getMessage() + lastLines(log), e);
+        } finally {
+            server.close();
+        }
+    }
+
+    private static SocketChannel accept(ServerSocketChannel server, Process process, Duration timeout)
+            throws IOException {
+        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                accepted.complete(server.accept());
+            } catch (IOException e) {
+                accepted.completeExceptionally(e);
+            }
+        });
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                return accepted.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillWaiting) {
+                if (!process.isAlive()) {
+                    throw new IOException(
+                            "the worker exited with code " + process.exitValue() + " before it was ready");
+                }
+            } catch (ExecutionException e) {
+                throw new IOException(
+                        "the worker could not connect: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the worker started");
+            }
+        }
+        throw new IOException("the worker did not start within " + timeout.toSeconds() + " s");
+    }
+
+    Protocol.Ready ready() {
+        return ready;
+    }
+
+    int executions() {
+        return executions;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Runs one execution. A worker that dies, or does not answer within {@code hardLimit}, yields a
+     * result that says so; the caller then discards the worker.
+     */
+    Protocol.Result execute(Protocol.Execute execution, ToolBridge tools, Duration hardLimit) {
+        executions++;
+        Pending current = new Pending(execution.id(), new CompletableFuture<>(), tools);
+        pending = current;
+        try {
+            Protocol.write(out, execution);
+            return current.result().get(hardLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            return stopped(
+                    execution,
+                    "timeout",
+                    "the code ran longer than " + execution.timeoutMillis()
+                            + " ms and did not stop when asked; its worker was killed");
+        } catch (ExecutionException | IOException e) {
+            return died(execution);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return stopped(execution, "timeout", "the execution was interrupted; its worker was killed");
+        } finally {
+            pending = null;
+        }
+    }
+
+    private void readFrames() {
+        try {
+            while (true) {
+                switch (Protocol.read(in)) {
+                    case Protocol.ToolCall call -> answer(call);
+                    case Protocol.Result result -> {
+                        Pending current = pending;
+                        if (current != null && current.id() == result.execution()) {
+                            current.result().complete(result);
+                        }
+                    }
+                    default -> {
+                        // workers send nothing else after they are ready
+                    }
+                }
+            }
+        } catch (IOException gone) {
+            Pending current = pending;
+            if (current != null) {
+                current.result().completeExceptionally(gone);
+            }
+        }
+    }
+
+    private void answer(Protocol.ToolCall call) {
+        Pending current = pending;
+        if (current == null || current.id() != call.execution()) {
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            String answer;
+            try {
+                answer = current.tools().call(call.tool(), call.arguments());
+            } catch (RuntimeException e) {
+                answer = "{\"error\":\"the tool call failed inside Agentry\"}";
+                LOG.errorf(e, "A tool call from sandboxed code failed unexpectedly");
+            }
+            try {
+                Protocol.write(out, new Protocol.ToolReply(call.execution(), call.call(), answer));
+            } catch (IOException gone) {
+                // the worker died; the execution reports that
+            }
+        });
+    }
+
+    /** What to report when the worker died mid-execution: its exit code and log say why. */
+    private Protocol.Result died(Protocol.Execute execution) {
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String log = String.join("\n", snapshot());
+        if (log.contains("StackOverflowError")) {
+            return failed(
+                    execution,
+                    "RangeError: Maximum call stack size exceeded (the code recursed too deeply;"
+                            + " the sandbox worker was replaced)");
+        }
+        if (!process.isAlive() && process.exitValue() == 3 || log.contains("OutOfMemoryError")) {
+            return stopped(
+                    execution, "memory", "the code used more memory than its worker has; the worker was replaced");
+        }
+        LOG.warnf("A sandbox worker died while running code%s", lastLines(snapshot()));
+        return failed(execution, "the sandbox worker stopped unexpectedly while running the code; it was replaced");
+    }
+
+    private static Protocol.Result stopped(Protocol.Execute execution, String limit, String message) {
+        return new Protocol.Result(execution.id(), "limit", limit, message, "", "", execution.timeoutMillis(), false);
+    }
+
+    private static Protocol.Result failed(Protocol.Execute execution, String message) {
+        return new Protocol.Result(execution.id(), "error", null, message, "", "", 0, false);
+    }
+
+    private Deque<String> snapshot() {
+        synchronized (log) {
+            return new ArrayDeque<>(log);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteQuietly(home);
+    }
+
+    private static void drain(InputStream output, Deque<String> log) {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(output, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("WARNING: ") || line.isBlank()) {
+                    continue;
+                }
+                LOG.debugf("worker: %s", line);
+                synchronized (log) {
+                    log.addLast(line);
+                    if (log.size() > LOG_LINES) {
+                        log.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException closed) {
+            // the worker is gone
+        }
+    }
+
+    private static String lastLines(Deque<String> log) {
+        synchronized (log) {
+            return log.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", log);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException ignored) {
+                    // best effort: it is a temporary folder
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.agentry.sandbox.worker.guest;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A sandbox worker process. It connects to the service over the Unix socket named on its command
+ * line, creates its engine and first context (the one slow step of a cold JVM), says {@link
+ * Protocol.Ready}, then runs executions one at a time on a guest thread while its main thread reads
+ * frames. Idle time goes to warm-up rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
+ * fatal reports there (a stack overflow ends this JVM on purpose, see the service's launcher), so the
+ * protocol never shares them. When the service goes away, the socket closes and the worker exits.
+ */
+public final class WorkerMain {
+
+    private static final long GUEST_STACK_BYTES = 4L * 1024 * 1024;
+
+    private WorkerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: WorkerMain <unix socket path>");
+            System.exit(2);
+        }
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket)));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(socket)));
+
+        long started = System.nanoTime();
+        GuestEngine engine = new GuestEngine();
+        WarmUp.prime(engine);
+        engine.settleBaseline();
+        System.err.printf(
+                "agentry worker: %s engine ready in %d ms%n",
+                engine.implementation(), (System.nanoTime() - started) / 1_000_000);
+        Protocol.write(out, new Protocol.Ready(engine.implementation(), engine.optimized()));
+
+        BlockingQueue<Protocol.ToolReply> replies = new LinkedBlockingQueue<>();
+        BlockingQueue<Protocol.Execute> executions = new LinkedBlockingQueue<>();
+        GuestEngine.ToolCaller caller = (execution, call, tool, arguments, stop) ->
+                awaitReply(out, replies, new Protocol.ToolCall(execution, call, tool, arguments), stop);
+        new Thread(null, () -> serve(engine, executions, caller, out), "agentry-guest", GUEST_STACK_BYTES).start();
+        while (true) {
+            Protocol.Message message;
+            try {
+                message = Protocol.read(in);
+            } catch (EOFException | java.nio.channels.ClosedChannelException serviceGone) {
+                Runtime.getRuntime().halt(0);
+                return;
+            }
+            switch (message) {
+                case Protocol.Execute execute -> {
+                    executions.add(execute);
+                    engine.preemptWarmUp();
+                }
+                case Protocol.ToolReply reply -> replies.add(reply);
+                default -> {
+                    // the service sends nothing else
+                }
+            }
+        }
+    }
+
+    /** The guest thread: real executions first, warm-up rounds only while none is waiting. */
+    private static void serve(
+            GuestEngine engine,
+            BlockingQueue<Protocol.Execute> executions,
+            GuestEngine.ToolCaller caller,
+            DataOutputStream out) {
+        int warmUpRounds = 0;
+        while (true) {
+            Protocol.Execute next = executions.poll();
+            if (next == null && warmUpRounds < WarmUp.ROUNDS) {
+                long t = System.nanoTime();
+                WarmUp.round(engine);
+                System.err.println("agentry worker: warm-up round " + warmUpRounds + " "
+                        + (System.nanoTime() - t) / 1_000_000 + " ms");
+                if (++warmUpRounds == WarmUp.ROUNDS) {
+                    engine.settleBaseline();
+                }
+                continue;
+            }
+            try {
+                run(engine, next != null ? next : executions.take(), caller, out);
+            } catch (InterruptedException e) {
+                Runtime.getRuntime().halt(0);
+            }
+        }
+    }
+
+    private static void run(
+            GuestEngine engine, Protocol.Execute execute, GuestEngine.ToolCaller caller, DataOutputStream out) {
+        Protocol.Result result = engine.execute(execute, caller);
+        try {
+            Protocol.write(out, result);
+        } catch (IOException serviceGone) {
+            Runtime.getRuntime().halt(0);
+        }
+        if (!result.healthy()) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private static String awaitReply(
+            DataOutputStream out,
+            BlockingQueue<Protocol.ToolReply> replies,
+            Protocol.ToolCall call,
+            GuestEngine.Stop stop) {
+        try {
+            Protocol.write(out, call);
+            while (stop.reason() == null) {
+                Protocol.ToolReply reply = replies.poll(10, TimeUnit.MILLISECONDS);
+                if (reply != null && reply.execution() == call.execution() && reply.call() == call.call()) {
+                    return reply.answer();
+                }
+            }
+            return GuestEngine.error("the execution is stopping: " + stop.reason());
+        } catch (IOException | InterruptedException e) {
+            return GuestEngine.error("the tool call could not be made");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.agentry.sandbox.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentry.asset.AssetWatcher;
+import dev.agentry.asset.AssetsConfig;
+import dev.agentry.asset.ByteSize;
+import dev.agentry.asset.Redactor;
+import dev.agentry.asset.Variables;
+import dev.agentry.sandbox.CodeExecution;
+import dev.agentry.sandbox.ExecutionResult;
+import dev.agentry.sandbox.SandboxCatalog;
+import dev.agentry.sandbox.SandboxConfig;
+import dev.agentry.sandbox.SandboxProfile;
+import dev.agentry.sandbox.ToolBridge;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A real {@link WorkerSandbox} on the worker the build laid out in target/sandbox-worker. */
+final class Sandboxes {
+
+    private Sandboxes() {}
+
+    record Config(Optional<String> workerDir, boolean optimize, boolean warmOnStart, Duration workerStartTimeout)
+            implements SandboxConfig {}
+
+    static WorkerSandbox start() {
+        Path none = Path.of("target", "no-assets");
+        AssetsConfig assets = new AssetsConfig() {
+            @Override
+            public String agentsDir() {
+                return none.toString();
+            }
+
+            @Override
+            public String toolsDir() {
+                return none.toString();
+            }
+
+            @Override
+            public String policiesDir() {
+                return none.toString();
+            }
+
+            @Override
+            public String sandboxDir() {
+                return none.toString();
+            }
+
+            @Override
+            public Duration pollInterval() {
+                return Duration.ofHours(1);
+            }
+        };
+        SandboxCatalog catalog =
+                new SandboxCatalog(assets, Variables.of(Map.of()), new Redactor(), new AssetWatcher(assets));
+        return new WorkerSandbox(new Config(Optional.empty(), true, false, Duration.ofSeconds(90)), catalog);
+    }
+
+    /** A profile with these limits and a pool of {@code size}. */
+    static SandboxProfile profile(String name, Duration timeout, long statements, int poolSize, String... tools) {
+        return new SandboxProfile(
+                name,
+                "",
+                "js",
+                new SandboxProfile.Limits(
+                        timeout,
+                        statements,
+                        ByteSize.ofMebibytes(128),
+                        ByteSize.ofKibibytes(16),
+                        ByteSize.ofKibibytes(64),
+                        5,
+                        ByteSize.ofKibibytes(64)),
+                new SandboxProfile.Pool(poolSize, 1000),
+                List.of(tools));
+    }
+
+    static ExecutionResult run(WorkerSandbox sandbox, SandboxProfile profile, String source) {
+        return run(sandbox, profile, source, null, List.of(), (tool, arguments) -> "{\"error\":\"no tools\"}");
+    }
+
+    static ExecutionResult run(
+            WorkerSandbox sandbox,
+            SandboxProfile profile,
+            String source,
+            JsonNode input,
+            List<String> tools,
+            ToolBridge bridge) {
+        return sandbox.execute(
+                profile, new CodeExecution(source, input, tools, Instant.now().plusSeconds(60)), bridge);
+    }
+}

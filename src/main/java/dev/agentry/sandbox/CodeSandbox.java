@@ -7,4 +7,10 @@ package dev.agentry.sandbox;
 public interface CodeSandbox {
 
     ExecutionResult execute(SandboxProfile profile, CodeExecution execution, ToolBridge tools);
+
+    /**
+     * Gets ready to run code under {@code profile}, in the background, so that the first execution
+     * does not pay for starting up. Problems are logged, not thrown: executions report them.
+     */
+    default void prepare(SandboxProfile profile) {}
 }

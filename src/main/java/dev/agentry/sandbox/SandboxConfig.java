@@ -3,6 +3,7 @@ package dev.agentry.sandbox;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** How sandbox workers are found and started. */
@@ -19,9 +20,18 @@ public interface SandboxConfig {
     @WithDefault("true")
     boolean optimize();
 
-    /** Start the {@code default} profile's workers when the service starts, so the first execution is warm. */
+    /**
+     * When the service starts, start the workers of every profile a runnable agent with {@code code.run}
+     * uses, so that first executions find them warm.
+     */
     @WithDefault("true")
     boolean warmOnStart();
+
+    /**
+     * Extra options for worker JVMs, added before the worker's own: for diagnosis (JFR, GC logs) or
+     * tuning. Env {@code AGENTRY_SANDBOX_WORKER_JVM_OPTIONS}, comma-separated.
+     */
+    Optional<List<String>> workerJvmOptions();
 
     /** How long a worker may take to start and warm up before it is given up. */
     @WithDefault("90s")

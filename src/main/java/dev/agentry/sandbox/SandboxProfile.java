@@ -117,7 +117,7 @@ public record SandboxProfile(
 
         public Pool {
             size = size == null ? 2 : size;
-            maxExecutionsPerWorker = maxExecutionsPerWorker == null ? 1000 : maxExecutionsPerWorker;
+            maxExecutionsPerWorker = maxExecutionsPerWorker == null ? 10_000 : maxExecutionsPerWorker;
             if (size < 1 || size > 64) {
                 throw new FieldException("size", "must be between 1 and 64, got " + size);
             }

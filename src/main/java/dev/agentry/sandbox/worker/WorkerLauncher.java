@@ -28,17 +28,19 @@ final class WorkerLauncher {
     private final Path dir;
     private final Path jar;
     private final String java;
+    private final List<String> extraOptions;
 
-    private WorkerLauncher(Path dir, Path jar, String java) {
+    private WorkerLauncher(Path dir, Path jar, String java, List<String> extraOptions) {
         this.dir = dir;
         this.jar = jar;
         this.java = java;
+        this.extraOptions = List.copyOf(extraOptions);
     }
 
     /**
      * @throws IllegalStateException saying where it looked and how to fix it, when there is no worker
      */
-    static WorkerLauncher locate(Optional<String> configured) {
+    static WorkerLauncher locate(Optional<String> configured, List<String> extraOptions) {
         Path dir = configured.map(Path::of).orElseGet(WorkerLauncher::besideApplication);
         if (dir == null || !Files.isDirectory(dir.resolve("lib"))) {
             throw new IllegalStateException("the sandbox worker is not installed"
@@ -56,7 +58,7 @@ final class WorkerLauncher {
             throw new UncheckedIOException(e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new WorkerLauncher(dir, jar, java);
+        return new WorkerLauncher(dir, jar, java, extraOptions);
     }
 
     /** Whether the optimizing compiler is laid out next to the worker. */
@@ -69,6 +71,7 @@ final class WorkerLauncher {
     List<String> command(boolean optimize, long heapBytes, Path socket, Path crashLog) {
         List<String> command = new ArrayList<>();
         command.add(java);
+        command.addAll(extraOptions);
         if (optimize) {
             command.add("-XX:+UnlockExperimentalVMOptions");
             command.add("-XX:+EnableJVMCI");

@@ -86,7 +86,10 @@ final class WorkerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .start();
         Deque<String> log = new ArrayDeque<>();
-        Thread.ofVirtual()
+        // A platform thread: reading a process pipe blocks in native code and would pin a virtual
+        // thread's carrier for the worker's whole life, starving every other virtual thread.
+        Thread.ofPlatform()
+                .daemon()
                 .name("sandbox-worker-log-" + process.pid())
                 .start(() -> drain(process.getInputStream(), log));
         try {

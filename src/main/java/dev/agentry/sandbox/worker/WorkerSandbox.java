@@ -11,13 +11,13 @@ import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.sandbox.ToolBridge;
 import dev.agentry.sandbox.worker.guest.Protocol;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,27 +44,30 @@ public class WorkerSandbox implements CodeSandbox {
     private final AtomicLong ids = new AtomicLong();
     private volatile WorkerLauncher launcher;
     private volatile Boolean optimize;
+    private volatile String implementation = "no worker started yet";
 
     public WorkerSandbox(SandboxConfig config, SandboxCatalog profiles) {
         this.config = config;
         this.profiles = profiles;
     }
 
-    void warm(@Observes StartupEvent event) {
-        if (config.warmOnStart()) {
-            profiles.findValid(SandboxProfile.DEFAULT).ifPresent(profile -> {
-                try {
-                    pool(profile);
-                } catch (IllegalStateException e) {
-                    LOG.warnf("Code execution is not available: %s", e.getMessage());
-                }
-            });
+    @Override
+    public void prepare(SandboxProfile profile) {
+        try {
+            pool(profile);
+        } catch (IllegalStateException e) {
+            LOG.warnf("Code execution is not available: %s", e.getMessage());
         }
     }
 
     void stop(@Observes ShutdownEvent event) {
         pools.values().forEach(WorkerPool::close);
         pools.clear();
+    }
+
+    /** The GraalVM runtime the workers report: {@code GraalVM CE} with the compiler, {@code Interpreted} without. */
+    public String implementation() {
+        return implementation;
     }
 
     @Override
@@ -192,6 +195,7 @@ public class WorkerSandbox implements CodeSandbox {
         try {
             WorkerProcess worker = WorkerProcess.start(located, true, heap, config.workerStartTimeout());
             optimize = worker.ready().optimized();
+            implementation = worker.ready().implementation();
             if (optimize) {
                 LOG.infof(
                         "Sandbox workers run with the optimizing compiler (%s)",
@@ -214,7 +218,8 @@ public class WorkerSandbox implements CodeSandbox {
     private WorkerLauncher launcher() {
         WorkerLauncher located = launcher;
         if (located == null) {
-            located = WorkerLauncher.locate(config.workerDir());
+            located = WorkerLauncher.locate(
+                    config.workerDir(), config.workerJvmOptions().orElse(List.of()));
             launcher = located;
         }
         return located;

@@ -24,7 +24,12 @@ final class Sandboxes {
 
     private Sandboxes() {}
 
-    record Config(Optional<String> workerDir, boolean optimize, boolean warmOnStart, Duration workerStartTimeout)
+    record Config(
+            Optional<String> workerDir,
+            boolean optimize,
+            boolean warmOnStart,
+            Optional<List<String>> workerJvmOptions,
+            Duration workerStartTimeout)
             implements SandboxConfig {}
 
     static WorkerSandbox start() {
@@ -57,7 +62,9 @@ final class Sandboxes {
         };
         SandboxCatalog catalog =
                 new SandboxCatalog(assets, Variables.of(Map.of()), new Redactor(), new AssetWatcher(assets));
-        return new WorkerSandbox(new Config(Optional.empty(), true, false, Duration.ofSeconds(90)), catalog);
+        Optional<List<String>> options = Optional.ofNullable(System.getProperty("agentry.test.worker-jvm-options"))
+                .map(text -> List.of(text.split(",")));
+        return new WorkerSandbox(new Config(Optional.empty(), true, false, options, Duration.ofSeconds(90)), catalog);
     }
 
     /** A profile with these limits and a pool of {@code size}. */
@@ -74,7 +81,7 @@ final class Sandboxes {
                         ByteSize.ofKibibytes(64),
                         5,
                         ByteSize.ofKibibytes(64)),
-                new SandboxProfile.Pool(poolSize, 1000),
+                new SandboxProfile.Pool(poolSize, 100_000),
                 List.of(tools));
     }
 

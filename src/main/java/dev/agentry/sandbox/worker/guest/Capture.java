@@ -10,14 +10,22 @@ import java.nio.charset.StandardCharsets;
  */
 final class Capture {
 
-    private final int budget;
-    private final Runnable onOverflow;
+    private int budget;
+    private Runnable onOverflow = () -> {};
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private int used;
     private boolean overflowed;
 
     Capture(int budget, Runnable onOverflow) {
+        arm(budget, onOverflow);
+    }
+
+    /** Unarmed: everything written is dropped until {@link #arm} sets the execution's budget. */
+    Capture() {}
+
+    /** Sets the budget and what to do when it runs out, for the execution about to start. */
+    synchronized void arm(int budget, Runnable onOverflow) {
         this.budget = budget;
         this.onOverflow = onOverflow;
     }

@@ -6,6 +6,8 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +43,17 @@ final class GuestEngine {
     private static final Source PRELUDE =
             Source.newBuilder("js", Prelude.SOURCE, "prelude.js").cached(true).buildLiteral();
     private static final Duration INTERRUPT_GRACE = Duration.ofMillis(100);
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** Sources seen lately, by text: repeated code keeps its parsed and compiled form; one-off code is let go. */
+    private static final int RECENT_SOURCES = 64;
+
+    private final Map<String, Source> recentSources = new LinkedHashMap<>(RECENT_SOURCES, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Source> eldest) {
+            return size() > RECENT_SOURCES;
+        }
+    };
 
     private final Engine engine;
     private final boolean optimized;
@@ -48,6 +61,14 @@ final class GuestEngine {
             Thread.ofPlatform().name("agentry-watchdog").daemon().factory());
     private volatile Stop current;
     private volatile long baselineHeap;
+    /** A context made after the last execution and not used since, so the next one skips the setup. */
+    private Spare spare;
+
+    /**
+     * A fresh context whose realm is initialised and whose prelude is evaluated, but which no guest
+     * code has touched: a context in waiting, not a reused one.
+     */
+    private record Spare(Context context, Capture capture, Value prelude, long statements) {}
 
     GuestEngine() {
         engine = Engine.newBuilder("js")
@@ -73,11 +94,18 @@ final class GuestEngine {
         private final AtomicReference<String> reason = new AtomicReference<>();
         private final long memoryBytes;
         private final boolean warmUp;
+        private final long guestThread = Thread.currentThread().threadId();
+        private final long allocatedBefore = allocated(guestThread);
         private volatile Context context;
 
         Stop(long memoryBytes, boolean warmUp) {
             this.memoryBytes = memoryBytes;
             this.warmUp = warmUp;
+        }
+
+        /** Bytes the guest thread allocated since this execution began. */
+        long allocatedByGuest() {
+            return allocated(guestThread) - allocatedBefore;
         }
 
         void request(String why) {
@@ -126,11 +154,18 @@ final class GuestEngine {
     }
 
     Protocol.Result execute(Protocol.Execute execution, ToolCaller tools) {
-        Stop stop = new Stop(execution.memoryBytes(), execution.id() == 0);
-        Capture capture = new Capture(execution.outputBytes(), () -> stop.request("output"));
+        boolean warmUp = execution.id() == 0;
+        Stop stop = new Stop(execution.memoryBytes(), warmUp);
         AtomicInteger calls = new AtomicInteger();
         long started = System.nanoTime();
-        Context context = context(execution, capture);
+        Spare ready = warmUp ? null : takeSpare(execution.statements());
+        if (ready == null) {
+            ready = spare(execution.statements());
+        }
+        Context context = ready.context();
+        Capture capture = ready.capture();
+        capture.arm(execution.outputBytes(), () -> stop.request("output"));
+        context.resetLimits();
         stop.context = context;
         current = stop;
         ScheduledFuture<?> deadline =
@@ -141,11 +176,9 @@ final class GuestEngine {
         boolean healthy = true;
         try {
             ProxyExecutable bridge = arguments -> bridge(execution, tools, stop, calls, arguments);
-            Value toJson = context.eval(PRELUDE)
-                    .execute(bridge, execution.input(), execution.tools(), execution.resultBytes());
-            Value result = context.eval(Source.newBuilder("js", execution.source(), "code.js")
-                    .cached(true)
-                    .buildLiteral());
+            Value toJson =
+                    ready.prelude().execute(bridge, execution.input(), execution.tools(), execution.resultBytes());
+            Value result = context.eval(source(execution.source()));
             result = settle(result);
             Value json = toJson.execute(result, execution.resultBytes());
             if (json.isNull()) {
@@ -203,7 +236,52 @@ final class GuestEngine {
                 healthy);
     }
 
-    private Context context(Protocol.Execute execution, Capture capture) {
+    /**
+     * Makes the context the next execution with this statement limit will use, while nobody waits:
+     * the realm's set-up is the largest fixed cost of an execution.
+     */
+    void prepare(long statements) {
+        if (spare == null) {
+            try {
+                spare = spare(statements);
+            } catch (RuntimeException e) {
+                // the next execution makes its own and reports what is wrong
+            }
+        }
+    }
+
+    private Spare takeSpare(long statements) {
+        Spare taken = spare;
+        spare = null;
+        if (taken != null && taken.statements() != statements) {
+            taken.context().close(true);
+            return null;
+        }
+        return taken;
+    }
+
+    private Spare spare(long statements) {
+        Capture capture = new Capture();
+        Context context = context(statements, capture);
+        try {
+            return new Spare(context, capture, context.eval(PRELUDE), statements);
+        } catch (RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    private synchronized Source source(String text) {
+        return recentSources.computeIfAbsent(
+                text,
+                code -> Source.newBuilder("js", code, "code.js").cached(true).buildLiteral());
+    }
+
+    private static long allocated(long threadId) {
+        return THREADS.getThreadAllocatedBytes(threadId);
+    }
+
+    private Context context(long statements, Capture capture) {
         return Context.newBuilder("js")
                 .engine(engine)
                 .sandbox(SandboxPolicy.CONSTRAINED)
@@ -211,7 +289,7 @@ final class GuestEngine {
                 .err(capture.stderr())
                 .in(java.io.InputStream.nullInputStream())
                 .resourceLimits(ResourceLimits.newBuilder()
-                        .statementLimit(execution.statements(), null)
+                        .statementLimit(statements, null)
                         .build())
                 .option("js.console", "true")
                 .option("js.print", "false")
@@ -301,6 +379,12 @@ final class GuestEngine {
         };
     }
 
+    /**
+     * Stops an execution whose live data outgrows its limit. Only major collections count: after one,
+     * the heap holds live data alone, not the garbage of the guest or of the compiler (which shares the
+     * heap and builds large short-lived graphs). The guest must also have allocated at least its limit
+     * in this execution, so the engine's own growth is never blamed on it.
+     */
     private void watchHeap() {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
@@ -314,10 +398,13 @@ final class GuestEngine {
                             }
                             var info =
                                     GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                            long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                            if (!info.getGcAction().contains("major")) {
+                                return;
+                            }
+                            long live = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
                                     .mapToLong(MemoryUsage::getUsed)
                                     .sum();
-                            if (used - baselineHeap > stop.memoryBytes) {
+                            if (live - baselineHeap > stop.memoryBytes && stop.allocatedByGuest() > stop.memoryBytes) {
                                 stop.request("memory");
                             }
                         },

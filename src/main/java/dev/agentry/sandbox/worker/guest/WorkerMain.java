@@ -11,6 +11,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,15 @@ import java.util.concurrent.TimeUnit;
  * A sandbox worker process. It connects to the service over the Unix socket named on its command
  * line, creates its engine and first context (the one slow step of a cold JVM), says {@link
  * Protocol.Ready}, then runs executions one at a time on a guest thread while its main thread reads
- * frames. Idle time goes to warm-up rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
+ * frames. After answering, it prepares the context the next execution will use; idle time goes to
+ * warm-up rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
  * fatal reports there (a stack overflow ends this JVM on purpose, see the service's launcher), so the
  * protocol never shares them. When the service goes away, the socket closes and the worker exits.
  */
 public final class WorkerMain {
 
     private static final long GUEST_STACK_BYTES = 4L * 1024 * 1024;
+    private static final Duration IDLE_BEFORE_WARM_UP = Duration.ofMillis(250);
 
     private WorkerMain() {}
 
@@ -74,27 +77,33 @@ public final class WorkerMain {
         }
     }
 
-    /** The guest thread: real executions first, warm-up rounds only while none is waiting. */
+    /**
+     * The guest thread: real executions first. Warm-up rounds run only once the worker has been idle
+     * for {@link #IDLE_BEFORE_WARM_UP}, so that steady traffic (which warms the engine by itself) never
+     * waits for one.
+     */
     private static void serve(
             GuestEngine engine,
             BlockingQueue<Protocol.Execute> executions,
             GuestEngine.ToolCaller caller,
             DataOutputStream out) {
         int warmUpRounds = 0;
+        boolean idle = true;
         while (true) {
-            Protocol.Execute next = executions.poll();
-            if (next == null && warmUpRounds < WarmUp.ROUNDS) {
-                long t = System.nanoTime();
-                WarmUp.round(engine);
-                System.err.println("agentry worker: warm-up round " + warmUpRounds + " "
-                        + (System.nanoTime() - t) / 1_000_000 + " ms");
+            try {
+                Protocol.Execute next = warmUpRounds < WarmUp.ROUNDS
+                        ? executions.poll(idle ? 0 : IDLE_BEFORE_WARM_UP.toMillis(), TimeUnit.MILLISECONDS)
+                        : executions.take();
+                if (next != null) {
+                    run(engine, next, caller, out);
+                    idle = false;
+                    continue;
+                }
+                idle = true;
+                WarmUp.round(engine, warmUpRounds);
                 if (++warmUpRounds == WarmUp.ROUNDS) {
                     engine.settleBaseline();
                 }
-                continue;
-            }
-            try {
-                run(engine, next != null ? next : executions.take(), caller, out);
             } catch (InterruptedException e) {
                 Runtime.getRuntime().halt(0);
             }
@@ -112,6 +121,7 @@ public final class WorkerMain {
         if (!result.healthy()) {
             Runtime.getRuntime().halt(0);
         }
+        engine.prepare(execute.statements());
     }
 
     private static String awaitReply(

@@ -10,12 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * In demo mode, runs one bundled agent end to end as soon as the service is up and prints its
- * transcript; the service then keeps serving.
+ * In demo mode, runs the bundled agents it names end to end, one after the other, as soon as the
+ * service is up, and prints their transcripts; the service then keeps serving.
  */
 @ApplicationScoped
 public class DemoRunner {
@@ -47,27 +48,49 @@ public class DemoRunner {
                         + " To drive the bundled agents with a real model, set %s (and %s for another"
                         + " OpenAI-compatible server).",
                 simulators.baseUrl().orElseThrow(), DemoModelProvider.API_KEY, DemoModelProvider.BASE_URL);
-        config.agent()
-                .filter(agent -> !agent.isBlank())
-                .ifPresent(agent -> Thread.ofVirtual().name("agentry-demo").start(() -> runOnce(agent, System.out)));
+        List<String> agents = config.agent().orElse(List.of()).stream()
+                .map(String::strip)
+                .filter(agent -> !agent.isEmpty())
+                .toList();
+        if (!agents.isEmpty()) {
+            Thread.ofVirtual().name("agentry-demo").start(() -> runAll(agents, System.out));
+        }
     }
 
-    private void runOnce(String agent, PrintStream out) {
+    private void runAll(List<String> agents, PrintStream out) {
+        String example = null;
+        for (String agent : agents) {
+            String input = runOnce(agent, out);
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (example == null && input != null) {
+                example = "curl -s -X POST localhost:%d/v1/agents/%s/runs -H 'Content-Type: application/json'"
+                                .formatted(port, agent)
+                        + " -d '{\"input\": \"" + input + "\", \"wait\": true}'";
+            }
+        }
+        out.printf(
+                "Agentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n%s%n",
+                port, port, example == null ? "" : "Try:  " + example + "\n");
+        out.flush();
+    }
+
+    /** Runs one agent and prints its transcript; returns the input it used, or null if it could not run. */
+    private String runOnce(String agent, PrintStream out) {
         String input = DemoScript.load(agent).map(DemoScript::input).orElse("Show what you can do.");
         try {
             Run started = runs.start(agent, JsonNodeFactory.instance.textNode(input), Trigger.api("demo"));
             RunService.Snapshot ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
             out.print(Transcript.render(ended.run(), ended.steps()));
-            out.printf(
-                    "%nAgentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n"
-                            + "Try:  curl -s -X POST localhost:%d/v1/agents/%s/runs -H 'Content-Type: application/json'"
-                            + " -d '{\"input\": \"%s\", \"wait\": true}'%n%n",
-                    port, port, port, agent, input.replace("'", "").replace("\"", ""));
+            out.println();
             out.flush();
+            return input.replace("'", "").replace("\"", "");
         } catch (AgentryException e) {
             LOG.errorf("The demo could not run agent '%s': %s", agent, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return null;
     }
 }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.agentry.fixtures.TestServices;
+import dev.agentry.run.SandboxWarmUp;
+import dev.agentry.sandbox.SandboxProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 class CodeRunApiTest {
+
+    @Inject
+    SandboxWarmUp warmUp;
+
+    @Test
+    void startup_warms_the_profiles_runnable_code_agents_use_and_no_other() {
+        // coder uses test-code; no-sandbox names a profile that does not exist and cannot run
+        assertThat(warmUp.profilesInUse()).extracting(SandboxProfile::name).containsExactly("test-code");
+    }
 
     private static String codeRun(String source) {
         return "{\"calls\": [{\"name\": \"code_run\", \"arguments\": {\"source\": " + RunsApiTest.quote(source)

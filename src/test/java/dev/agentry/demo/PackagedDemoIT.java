@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, minus the build: the packaged service started in demo mode prints the
- * transcript of a bundled agent, says DEMO and how to switch to a real model, and keeps serving.
+ * transcripts of the bundled agents it runs (one of them computing its answer in a sandbox worker laid
+ * out beside the packaged jar), says DEMO and how to switch to a real model, and keeps serving.
  */
 class PackagedDemoIT {
 
@@ -59,6 +60,9 @@ class PackagedDemoIT {
             assertThat(all).contains("tool    google-calendar.create_event  ok");
             assertThat(all).contains("output: Booked \"Acme renewal review\"");
             assertThat(all).containsPattern("status: succeeded · 4 model calls · 4 tool calls");
+            assertThat(all).contains("=== DEMO run run_", "of agent 'data-analyst' ===");
+            assertThat(all).containsPattern("tool    code\\.run  ok, \\d+ ms");
+            assertThat(all).contains("output: ", "11 deals worth $697,000");
             assertThat(all).contains("Agentry is serving on http://localhost:" + port);
             HttpResponse<String> agents = HttpClient.newHttpClient()
                     .send(

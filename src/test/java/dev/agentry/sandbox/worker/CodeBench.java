@@ -1,0 +1,187 @@
+package dev.agentry.sandbox.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentry.fixtures.Bench;
+import dev.agentry.sandbox.ExecutionResult;
+import dev.agentry.sandbox.SandboxProfile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Code execution, side by side in one run with langchain4j's GraalVmJavaScriptExecutionEngine on the
+ * same snippets. Agentry is measured end to end through the {@code CodeSandbox} port, worker round
+ * trip included; the peer (which pins polyglot 24.1.1) runs in a JVM of its own on its own classpath
+ * ({@code src/test/peer}).
+ */
+@Tag("bench")
+class CodeBench {
+
+    private static final String SMALL = "const a = Array.from({length: 1000}, (_, i) => i);"
+            + " JSON.stringify({sum: a.reduce((x, y) => x + y, 0)})";
+    private static final String CPU = "let s = 0; for (let i = 0; i < 10000000; i++) { s += i % 7 } s";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Small executions before measuring, on each side (src/test/peer/PeerBench.java runs as many). */
+    private static final int WARM_UP = 6_000;
+
+    private static final Duration POOL_WARM_UP = Duration.ofSeconds(20);
+
+    @Test
+    void code_execution_against_langchain4j_graalvm_engine() throws Exception {
+        JsonNode peer = peer();
+        WorkerSandbox sandbox = Sandboxes.start();
+        try {
+            SandboxProfile profile = Sandboxes.profile("bench", Duration.ofSeconds(10), 100_000_000L, 2);
+            expect(Sandboxes.run(sandbox, profile, SMALL), "\"{\\\"sum\\\":499500}\"");
+            // As in the service: a new pool warms itself while idle before traffic comes.
+            Thread.sleep(POOL_WARM_UP.toMillis());
+            for (int i = 0; i < WARM_UP; i++) {
+                Sandboxes.run(sandbox, profile, SMALL);
+            }
+            double[] small = new double[1_000];
+            for (int i = 0; i < small.length; i++) {
+                long t0 = System.nanoTime();
+                Sandboxes.run(sandbox, profile, SMALL);
+                small[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(small);
+
+            expect(Sandboxes.run(sandbox, profile, CPU), "29999994");
+            for (int i = 0; i < 120; i++) {
+                Sandboxes.run(sandbox, profile, CPU);
+            }
+            double[] cpu = new double[9];
+            for (int i = 0; i < cpu.length; i++) {
+                long t0 = System.nanoTime();
+                Sandboxes.run(sandbox, profile, CPU);
+                cpu[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(cpu);
+
+            double throughput = throughput(sandbox, profile, 4, Duration.ofSeconds(10));
+
+            SandboxProfile oneSecond = Sandboxes.profile("one-second", Duration.ofSeconds(1), Long.MAX_VALUE, 1);
+            Sandboxes.run(sandbox, oneSecond, "1");
+            long t0 = System.nanoTime();
+            ExecutionResult forever = Sandboxes.run(sandbox, oneSecond, "while (true) {}");
+            double stoppedAfter = (System.nanoTime() - t0) / 1e9;
+            boolean stopped =
+                    forever instanceof ExecutionResult.Stopped s && s.limit().equals("timeout");
+
+            double smallP50 = small[small.length / 2];
+            double cpuMedian = cpu[cpu.length / 2];
+            double peerSmall = peer.path("smallP50Ms").asDouble();
+            double peerCpu = peer.path("cpuMedianMs").asDouble();
+            Bench.report(
+                    "Code execution: Agentry (worker processes, pool of 2) vs langchain4j GraalVmJavaScriptExecutionEngine",
+                    List.of(
+                            Bench.row(
+                                    "small snippet (sum 1,000 numbers, return JSON), p50",
+                                    "%.2f ms vs %.2f ms".formatted(smallP50, peerSmall),
+                                    "%.1f× faster (targets ≤ 2 ms and ≥ 4×) %s"
+                                            .formatted(
+                                                    peerSmall / smallP50,
+                                                    Bench.verdict(smallP50 <= 2 && peerSmall / smallP50 >= 4))),
+                            Bench.row(
+                                    "CPU-heavy snippet (10M-iteration loop), median",
+                                    "%.1f ms vs %.1f ms".formatted(cpuMedian, peerCpu),
+                                    "%.1f× faster (target ≥ 20×) %s"
+                                            .formatted(peerCpu / cpuMedian, Bench.verdict(peerCpu / cpuMedian >= 20))),
+                            Bench.row(
+                                    "throughput, small snippet, 2 workers on 2 cores",
+                                    "%.0f/s vs %.0f/s"
+                                            .formatted(
+                                                    throughput,
+                                                    peer.path("throughputPerSecond")
+                                                            .asDouble()),
+                                    "target ≥ 500/s %s".formatted(Bench.verdict(throughput >= 500))),
+                            Bench.row(
+                                    "infinite loop with a 1 s timeout",
+                                    "stopped after %.3f s vs %s"
+                                            .formatted(
+                                                    stoppedAfter,
+                                                    peer.path("infiniteLoopReturnedWithin5s")
+                                                                    .asBoolean()
+                                                            ? "returned"
+                                                            : "no answer after 5 s"),
+                                    "target ≤ 1.1 s %s".formatted(Bench.verdict(stopped && stoppedAfter <= 1.1))),
+                            Bench.row(
+                                    "workers' compiler",
+                                    sandbox.implementation(),
+                                    "the peer runs " + peer.path("jvm").asText() + " without a compiler")));
+        } finally {
+            sandbox.stop(null);
+        }
+    }
+
+    private static double throughput(WorkerSandbox sandbox, SandboxProfile profile, int clients, Duration duration)
+            throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        CountDownLatch finished = new CountDownLatch(clients);
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < end) {
+                    if (Sandboxes.run(sandbox, profile, SMALL) instanceof ExecutionResult.Completed) {
+                        done.incrementAndGet();
+                    }
+                }
+                finished.countDown();
+            });
+        }
+        finished.await();
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void expect(ExecutionResult result, String json) throws IOException {
+        if (!(result instanceof ExecutionResult.Completed completed)
+                || !completed.value().equals(JSON.readTree(json))) {
+            throw new IllegalStateException("unexpected result " + result);
+        }
+    }
+
+    /** Resolves the peer's classpath from src/test/peer/pom.xml and runs PeerBench.java on it. */
+    private static JsonNode peer() throws Exception {
+        Path classpath = Path.of("target", "peer", "classpath.txt").toAbsolutePath();
+        Files.createDirectories(classpath.getParent());
+        run(List.of(
+                Path.of("mvnw").toAbsolutePath().toString(),
+                "-q",
+                "-B",
+                "-f",
+                "src/test/peer/pom.xml",
+                "dependency:build-classpath",
+                "-Dmdep.outputFile=" + classpath));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String output = run(List.of(java, "-cp", Files.readString(classpath).trim(), "src/test/peer/PeerBench.java"));
+        String line = output.lines()
+                .filter(l -> l.startsWith("{"))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("the peer printed no figures:\n" + output));
+        return JSON.readTree(line);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(new ArrayList<>(command))
+                .redirectErrorStream(true)
+                .start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(
+                    String.join(" ", command) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+        }
+        return new String(output, StandardCharsets.UTF_8);
+    }
+}

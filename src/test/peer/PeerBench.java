@@ -1,0 +1,85 @@
+import dev.langchain4j.code.graalvm.GraalVmJavaScriptExecutionEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The peer's side of the code-execution benchmark, run in a JVM of its own on the peer's classpath:
+ * langchain4j's GraalVmJavaScriptExecutionEngine on the same snippets as Agentry. Prints one line of
+ * JSON with its figures. Usage: java -cp <peer classpath> PeerBench.java
+ */
+public class PeerBench {
+
+    static final String SMALL = "const a = Array.from({length: 1000}, (_, i) => i);"
+            + " JSON.stringify({sum: a.reduce((x, y) => x + y, 0)})";
+    static final String CPU = "let s = 0; for (let i = 0; i < 10000000; i++) { s += i % 7 } s";
+    static final String FOREVER = "while (true) {}";
+
+    public static void main(String[] args) throws Exception {
+        GraalVmJavaScriptExecutionEngine engine = new GraalVmJavaScriptExecutionEngine();
+        check(engine.execute(SMALL), "{\"sum\":499500}");
+        for (int i = 0; i < 6_000; i++) {
+            engine.execute(SMALL);
+        }
+        double[] small = new double[1_000];
+        for (int i = 0; i < small.length; i++) {
+            long t0 = System.nanoTime();
+            engine.execute(SMALL);
+            small[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(small);
+
+        check(engine.execute(CPU), "29999994");
+        double[] cpu = new double[3];
+        for (int i = 0; i < cpu.length; i++) {
+            long t0 = System.nanoTime();
+            engine.execute(CPU);
+            cpu[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(cpu);
+
+        double throughput = throughput(engine, 2, 10_000);
+
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread forever = Thread.ofPlatform().daemon().start(() -> {
+            engine.execute(FOREVER);
+            returned.set(true);
+        });
+        forever.join(5_000);
+
+        System.out.printf(
+                "{\"smallP50Ms\": %.3f, \"cpuMedianMs\": %.1f, \"throughputPerSecond\": %.1f,"
+                        + " \"infiniteLoopReturnedWithin5s\": %s, \"jvm\": \"%s\"}%n",
+                small[small.length / 2], cpu[cpu.length / 2], throughput, returned.get(), Runtime.version());
+        System.exit(0);
+    }
+
+    private static double throughput(GraalVmJavaScriptExecutionEngine engine, int threads, long millis)
+            throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + millis * 1_000_000;
+        CountDownLatch finished = new CountDownLatch(threads);
+        List<Thread> workers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            workers.add(Thread.ofPlatform().start(() -> {
+                while (System.nanoTime() < end) {
+                    engine.execute(SMALL);
+                    done.incrementAndGet();
+                }
+                finished.countDown();
+            }));
+        }
+        finished.await();
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void check(String actual, String expected) {
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException("the peer answered " + actual + ", expected " + expected);
+        }
+    }
+}

@@ -7,6 +7,20 @@ public sealed interface RunOutcome permits RunOutcome.Succeeded, RunOutcome.Fail
 
     RunStatus status();
 
+    /** The answer when the run succeeded; null otherwise. */
+    default String outputOrNull() {
+        return this instanceof Succeeded succeeded ? succeeded.output() : null;
+    }
+
+    /** Why the run did not succeed; null when it did. */
+    default String errorOrNull() {
+        return switch (this) {
+            case Succeeded succeeded -> null;
+            case Failed failed -> failed.reason();
+            case Cancelled cancelled -> cancelled.reason();
+        };
+    }
+
     record Succeeded(String output) implements RunOutcome {
         public Succeeded {
             requireNonNull(output, "output");

@@ -239,13 +239,8 @@ public class RunService {
     }
 
     private static Run ended(Run run, RunOutcome outcome, Usage usage, Instant endedAt) {
-        String output = outcome instanceof RunOutcome.Succeeded succeeded ? succeeded.output() : null;
-        String error =
-                switch (outcome) {
-                    case RunOutcome.Succeeded succeeded -> null;
-                    case RunOutcome.Failed failed -> failed.reason();
-                    case RunOutcome.Cancelled cancelled -> cancelled.reason();
-                };
+        String output = outcome.outputOrNull();
+        String error = outcome.errorOrNull();
         return new Run(
                 run.id(),
                 run.agent(),

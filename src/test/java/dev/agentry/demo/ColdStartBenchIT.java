@@ -107,10 +107,12 @@ class ColdStartBenchIT {
                                     .statusCode()
                             == 200) {
                         portOpen = (System.nanoTime() - launched) / 1e9;
+                        continue;
                     }
                 } catch (ConnectException notYet) {
-                    Thread.sleep(5);
+                    // not listening yet
                 }
+                Thread.sleep(5);
             }
             if (portOpen >= 0) {
                 HttpResponse<String> answer = HTTP.send(ask, HttpResponse.BodyHandlers.ofString());

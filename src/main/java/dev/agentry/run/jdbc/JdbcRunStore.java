@@ -122,13 +122,8 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt) {
-        String output = outcome instanceof RunOutcome.Succeeded succeeded ? succeeded.output() : null;
-        String error =
-                switch (outcome) {
-                    case RunOutcome.Succeeded succeeded -> null;
-                    case RunOutcome.Failed failed -> failed.reason();
-                    case RunOutcome.Cancelled cancelled -> cancelled.reason();
-                };
+        String output = outcome.outputOrNull();
+        String error = outcome.errorOrNull();
         return update(
                         "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
                                 + " tool_calls = ?, input_tokens = ?, output_tokens = ?, lease_until = NULL"

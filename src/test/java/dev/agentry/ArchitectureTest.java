@@ -26,6 +26,8 @@ class ArchitectureTest {
         "dev.agentry.model.langchain4j..",
         "dev.agentry.tool.http..",
         "dev.agentry.tool.code..",
+        "dev.agentry.tool.mcp..",
+        "dev.agentry.tool.openapi..",
         "dev.agentry.run.jdbc..",
         "dev.agentry.sandbox.worker..",
     };
@@ -71,17 +73,29 @@ class ArchitectureTest {
     }
 
     @Test
-    void model_sdks_stay_inside_the_model_adapters() {
+    void langchain4j_stays_inside_the_model_adapters_and_the_mcp_toolset() {
         noClasses()
                 .that()
                 .resideOutsideOfPackages(
                         "dev.agentry.model.openai..",
                         "dev.agentry.model.ollama..",
                         "dev.agentry.model.anthropic..",
-                        "dev.agentry.model.langchain4j..")
+                        "dev.agentry.model.langchain4j..",
+                        "dev.agentry.tool.mcp..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.langchain4j..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void the_aws_sdk_stays_inside_the_http_toolsets() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.agentry.tool.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon..")
                 .check(CLASSES);
     }
 

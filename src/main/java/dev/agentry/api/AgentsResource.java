@@ -116,7 +116,7 @@ public class AgentsResource {
         return flat.length() > 80 ? flat.substring(0, 80) + "..." : flat;
     }
 
-    private static String caller(HttpServerRequest request) {
+    static String caller(HttpServerRequest request) {
         if (request == null || request.remoteAddress() == null) {
             return "api";
         }

@@ -3,7 +3,8 @@ package dev.agentry.asset;
 import java.util.regex.Pattern;
 
 /**
- * Expands {@code ${NAME}} and {@code ${NAME:default}} in a string from {@link Variables}; {@code $${}
+ * Expands {@code ${NAME}} and {@code ${NAME:default}} in a string from {@link Variables}; a default
+ * may itself hold {@code ${OTHER}}; {@code $${}
  * writes a literal {@code ${}. The result remembers whether any value came from a variable, so that
  * secrets can be shown by reference rather than by value.
  */
@@ -32,7 +33,7 @@ public final class Interpolation {
                 out.append("${");
                 i += 3;
             } else if (c == '$' && text.startsWith("${", i)) {
-                int end = text.indexOf('}', i + 2);
+                int end = closing(text, i + 2);
                 if (end < 0) {
                     throw new IllegalArgumentException(
                             "has '${' without a closing '}'; write ${NAME} or $${ for a literal");
@@ -48,6 +49,23 @@ public final class Interpolation {
         return new Result(out.toString(), used);
     }
 
+    /** The index of the '}' that closes a '${' opened before {@code from}, allowing nested ones in defaults. */
+    private static int closing(String text, int from) {
+        int depth = 0;
+        for (int i = from; i < text.length(); i++) {
+            if (text.startsWith("${", i)) {
+                depth++;
+                i++;
+            } else if (text.charAt(i) == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            }
+        }
+        return -1;
+    }
+
     private static String lookup(String reference, Variables variables) {
         int colon = reference.indexOf(':');
         String name = colon < 0 ? reference : reference.substring(0, colon);
@@ -57,7 +75,7 @@ public final class Interpolation {
         }
         return variables.lookup(name).orElseGet(() -> {
             if (colon >= 0) {
-                return reference.substring(colon + 1);
+                return expand(reference.substring(colon + 1), variables).value();
             }
             throw new IllegalArgumentException("uses ${" + name + "}, which is not set; set the environment variable "
                     + name + " or give a default as ${" + name + ":value}");

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * In demo mode, points the bundled toolsets' variables at the simulators. The environment still
- * wins, so setting {@code GOOGLE_CALENDAR_BASE_URL} and its token makes the demo use the real API.
+ * wins, so setting {@code GOOGLE_CALENDAR_BASE_URL} and the OAuth client's variables makes the demo use the real API.
  */
 @ApplicationScoped
 public class DemoVariables implements VariableDefaults {
@@ -22,14 +22,14 @@ public class DemoVariables implements VariableDefaults {
         return simulators
                 .baseUrl()
                 .map(base -> Map.of(
-                        "GOOGLE_CALENDAR_BASE_URL",
-                        base + "/calendar/v3",
-                        "GOOGLE_CALENDAR_TOKEN",
-                        Simulators.CALENDAR_TOKEN,
-                        "SALESFORCE_INSTANCE_URL",
-                        base,
-                        "SALESFORCE_ACCESS_TOKEN",
-                        Simulators.SALESFORCE_TOKEN))
+                        "GOOGLE_CALENDAR_BASE_URL", base + "/calendar/v3",
+                        "GOOGLE_TOKEN_URL", base + "/oauth2/token",
+                        "GOOGLE_CLIENT_ID", Simulators.GOOGLE_CLIENT_ID,
+                        "GOOGLE_CLIENT_SECRET", Simulators.GOOGLE_CLIENT_SECRET,
+                        "GOOGLE_REFRESH_TOKEN", Simulators.GOOGLE_REFRESH_TOKEN,
+                        "SALESFORCE_INSTANCE_URL", base,
+                        "SALESFORCE_CLIENT_ID", Simulators.SALESFORCE_CLIENT_ID,
+                        "SALESFORCE_CLIENT_SECRET", Simulators.SALESFORCE_CLIENT_SECRET))
                 .orElse(Map.of());
     }
 }

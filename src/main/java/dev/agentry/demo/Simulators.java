@@ -34,6 +34,11 @@ public class Simulators {
     static final String CALENDAR_TOKEN = "demo-google-calendar-token";
     static final String SALESFORCE_TOKEN = "demo-salesforce-token";
     static final String SALESFORCE_API = "/services/data/v60.0";
+    static final String GOOGLE_CLIENT_ID = "demo-google-client.apps.googleusercontent.com";
+    static final String GOOGLE_CLIENT_SECRET = "demo-google-client-secret";
+    static final String GOOGLE_REFRESH_TOKEN = "demo-google-refresh-token";
+    static final String SALESFORCE_CLIENT_ID = "demo-salesforce-consumer-key";
+    static final String SALESFORCE_CLIENT_SECRET = "demo-salesforce-consumer-secret";
 
     private final WireMockServer server;
 
@@ -52,6 +57,7 @@ public class Simulators {
         stubModel();
         stubCalendar();
         stubSalesforce();
+        stubTokens();
     }
 
     /** Where the simulators listen, such as {@code http://127.0.0.1:41234}; empty when demo mode is off. */
@@ -109,6 +115,50 @@ public class Simulators {
         server.stubFor(post(urlPathMatching("/services/.*"))
                 .atPriority(10)
                 .willReturn(json(401, "salesforce/unauthorized.json")));
+    }
+
+    /**
+     * The OAuth 2.0 token endpoints: Google's refresh-token grant and Salesforce's client-credentials
+     * flow, each answering in its provider's shape, and refusing wrong credentials as they do.
+     */
+    private void stubTokens() {
+        server.stubFor(post(urlPathEqualTo("/oauth2/token"))
+                .atPriority(1)
+                .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                .withFormParam("grant_type", equalTo("refresh_token"))
+                .withFormParam("refresh_token", equalTo(GOOGLE_REFRESH_TOKEN))
+                .withFormParam("client_id", equalTo(GOOGLE_CLIENT_ID))
+                .withFormParam("client_secret", equalTo(GOOGLE_CLIENT_SECRET))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("{\"access_token\": \"" + CALENDAR_TOKEN + "\", \"expires_in\": 3599,"
+                                + " \"scope\": \"https://www.googleapis.com/auth/calendar\","
+                                + " \"token_type\": \"Bearer\"}")));
+        server.stubFor(post(urlPathEqualTo("/oauth2/token"))
+                .atPriority(5)
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("{\"error\": \"invalid_grant\", \"error_description\": \"Bad Request\"}")));
+        server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .atPriority(1)
+                .withFormParam("grant_type", equalTo("client_credentials"))
+                .withFormParam("client_id", equalTo(SALESFORCE_CLIENT_ID))
+                .withFormParam("client_secret", equalTo(SALESFORCE_CLIENT_SECRET))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json;charset=UTF-8")
+                        .withBody("{\"access_token\": \"" + SALESFORCE_TOKEN + "\", \"signature\":"
+                                + " \"ZGVtbw==\", \"scope\": \"api\", \"instance_url\": \""
+                                + baseUrl().orElseThrow()
+                                + "\", \"id\": \"https://login.salesforce.com/id/00Dxx0000000001/005xx0000000001\","
+                                + " \"token_type\": \"Bearer\", \"issued_at\": \"1764000000000\"}")));
+        server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .atPriority(5)
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json;charset=UTF-8")
+                        .withBody("{\"error\": \"invalid_client\", \"error_description\": \"invalid client"
+                                + " credentials\"}")));
     }
 
     private static MappingBuilder calendar(MappingBuilder mapping) {

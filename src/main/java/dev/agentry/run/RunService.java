@@ -93,6 +93,11 @@ public class RunService {
         return run;
     }
 
+    /** The lease owner this replica writes runs as. */
+    String owner() {
+        return owner;
+    }
+
     /** How long a {@code "wait": true} request may block. */
     public Duration waitTimeout() {
         return config.waitTimeout();

@@ -32,6 +32,8 @@ public class ToolGate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CODE_TOOLSET = "code.";
+    /** Who calls a tool directly, in policy requests and tool contexts. */
+    static final String OPERATOR = "operator";
 
     private final PolicyEngine policy;
     private final Redactor redactor;
@@ -66,16 +68,53 @@ public class ToolGate {
         return new Step.ToolStep(index, started, durationMs, request.id(), name, scrub(arguments), scrub(result));
     }
 
-    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, String origin) {
+    /**
+     * An operator's direct call of one tool, outside any agent ({@code POST /v1/tools/.../test}):
+     * the same schema check, policy (as agent {@code operator}, bound by no agent's policies) and
+     * scrubbing, recorded as the only step of a run of its own.
+     */
+    public Step.ToolStep direct(String runId, Tool tool, String callId, JsonNode arguments, Instant deadline) {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        String id = tool.spec().id();
+        ToolResult result = invalid(tool, arguments).orElseGet(() -> {
+            Decision decision = policy.decide(new PolicyRequest(runId, OPERATOR, List.of(), id, arguments, OPERATOR));
+            return switch (decision) {
+                case Decision.Deny deny -> ToolResult.refused(deny.reason());
+                case Decision.Allow allow -> {
+                    ToolContext context = new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none());
+                    try {
+                        yield tool.call(new ToolCall(callId, id, arguments), context);
+                    } catch (RuntimeException e) {
+                        yield ToolResult.failed(id + " failed unexpectedly: " + e);
+                    }
+                }
+            };
+        });
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        return new Step.ToolStep(1, started, durationMs, callId, id, scrub(arguments), scrub(result));
+    }
+
+    /** Why {@code arguments} cannot be sent to {@code tool}, if they cannot. */
+    private static Optional<ToolResult> invalid(Tool tool, JsonNode arguments) {
         String id = tool.spec().id();
         if (!arguments.isObject()) {
-            return ToolResult.failed("the arguments for " + id + " must be a JSON object, got "
-                    + arguments.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            return Optional.of(ToolResult.failed("the arguments for " + id + " must be a JSON object, got "
+                    + arguments.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         List<String> problems = tool.spec().parameters().problems(arguments);
         if (!problems.isEmpty()) {
-            return ToolResult.failed("the arguments do not match the parameters of " + id + ": "
-                    + String.join("; ", problems) + ". Fix them and call again.");
+            return Optional.of(ToolResult.failed("the arguments do not match the parameters of " + id + ": "
+                    + String.join("; ", problems) + ". Fix them and call again."));
+        }
+        return Optional.empty();
+    }
+
+    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, String origin) {
+        String id = tool.spec().id();
+        Optional<ToolResult> invalid = invalid(tool, arguments);
+        if (invalid.isPresent()) {
+            return invalid.get();
         }
         AgentDefinition agent = scope.plan().agent();
         Decision decision =
@@ -99,13 +138,15 @@ public class ToolGate {
 
     /**
      * How a tool reaches the agent's other tools (code.run does, for guest code): through the same
-     * checks as a model's call, recorded as coming from code. Code never reaches code.run itself.
+     * checks as a model's call, recorded as coming from code. Code reaches only tools marked
+     * callable-from-code, and never code.run itself.
      */
     private ToolInvoker invoker(Scope scope) {
         return new ToolInvoker() {
             @Override
             public List<String> available() {
                 return scope.plan().toolsByFunction().values().stream()
+                        .filter(tool -> tool.spec().annotations().callableFromCode())
                         .map(tool -> tool.spec().id())
                         .filter(id -> !id.startsWith(CODE_TOOLSET))
                         .toList();
@@ -119,6 +160,10 @@ public class ToolGate {
                 if (tool.isEmpty()) {
                     return ToolResult.failed(
                             "the agent has no tool '" + toolId + "' that code may call; it has " + available());
+                }
+                if (!tool.get().spec().annotations().callableFromCode()) {
+                    return ToolResult.refused(toolId + " is not callable from code (its toolset does not mark it"
+                            + " callable-from-code); call it as a tool instead");
                 }
                 return scrub(checkedCall(scope, tool.get(), callId, arguments, "code"));
             }

@@ -8,11 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One tool of an HTTP toolset: what the model sees (name, description, parameters) and how a call
- * becomes a request ({@code http}).
+ * One tool of an HTTP toolset: what the model sees (name, description, parameters), what it does
+ * to the world ({@code annotations}; none means destructive) and how a call becomes a request
+ * ({@code http}).
  */
-public record HttpToolDefinition(String name, String description, JsonNode parameters, HttpBinding http)
+public record HttpToolDefinition(
+        String name, String description, JsonNode parameters, ToolAnnotations annotations, HttpBinding http)
         implements NamedTool {
+
+    /** The argument a call's idempotency key is offered as, in templates. */
+    public static final String IDEMPOTENCY_KEY = "$idempotencyKey";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -29,6 +34,7 @@ public record HttpToolDefinition(String name, String description, JsonNode param
         if (!problems.isEmpty()) {
             throw new FieldException("parameters", "is not a usable JSON Schema: " + String.join("; ", problems));
         }
+        annotations = annotations == null ? ToolAnnotations.UNANNOTATED : annotations;
         if (http == null) {
             throw new FieldException("http", "is required; say which method and path a call makes");
         }

@@ -36,6 +36,80 @@ public class ToolRegistry {
     private record Built(ToolsetDefinition definition, List<Tool> tools) {}
 
     /**
+     * A toolset as listed: its tools when it could be built, otherwise why not.
+     *
+     * @param definition what its file says; null for built-in toolsets
+     */
+    public record Listing(
+            String name,
+            String description,
+            String type,
+            ToolsetDefinition definition,
+            List<Tool> tools,
+            String problem) {}
+
+    /** Every toolset, built-ins first, each with its tools or the reason it has none. */
+    public List<Listing> list() {
+        List<Listing> listings = new ArrayList<>();
+        builtIns.values()
+                .forEach(toolset -> listings.add(
+                        new Listing(toolset.name(), "Built into Agentry.", "built-in", null, toolset.tools(), null)));
+        for (AssetEntry<ToolsetDefinition> entry : catalog.list()) {
+            switch (entry) {
+                case AssetEntry.Invalid<ToolsetDefinition> invalid ->
+                    listings.add(new Listing(
+                            entry.name(),
+                            "",
+                            null,
+                            null,
+                            List.of(),
+                            invalid.problem().describe()));
+                case AssetEntry.Valid<ToolsetDefinition> valid -> {
+                    ToolsetDefinition definition = valid.value();
+                    try {
+                        listings.add(new Listing(
+                                definition.name(),
+                                definition.description(),
+                                definition.type(),
+                                definition,
+                                build(definition),
+                                null));
+                    } catch (AgentryException e) {
+                        listings.add(new Listing(
+                                definition.name(),
+                                definition.description(),
+                                definition.type(),
+                                definition,
+                                List.of(),
+                                e.getMessage()));
+                    }
+                }
+            }
+        }
+        return listings;
+    }
+
+    /**
+     * One tool by its toolset and name.
+     *
+     * @throws AgentryException.NotFound when either does not exist
+     * @throws AgentryException.InvalidInput (422) when the toolset is invalid
+     */
+    public Tool tool(String toolset, String name) {
+        if (!builtIns.containsKey(toolset) && catalog.find(toolset).isEmpty()) {
+            throw new AgentryException.NotFound(
+                    "there is no toolset '" + toolset + "'; the toolsets are " + toolsetNames());
+        }
+        List<Tool> tools = toolsOf(toolset, toolset + "." + name);
+        return tools.stream()
+                .filter(tool -> tool.spec().name().equals(name))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AgentryException.NotFound("toolset '" + toolset + "' has no tool '" + name + "'; it has "
+                                + tools.stream().map(t -> t.spec().name()).toList()));
+    }
+
+    /**
      * The tools that {@code references} ({@code toolset.tool} or {@code toolset.*}) name, in order.
      *
      * @throws AgentryException.InvalidInput (422) naming the first reference that does not resolve
@@ -93,12 +167,21 @@ public class ToolRegistry {
         };
     }
 
-    private List<Tool> build(ToolsetDefinition definition) {
+    private synchronized List<Tool> build(ToolsetDefinition definition) {
         Built current = built.get(definition.name());
         if (current != null && current.definition() == definition) {
             return current.tools();
         }
-        Built fresh = new Built(definition, List.copyOf(factoryFor(definition).create(definition)));
+        List<Tool> tools;
+        try {
+            tools = factoryFor(definition).create(definition);
+        } catch (AgentryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AgentryException.Unavailable(
+                    "toolset '" + definition.name() + "' could not be set up: " + e.getMessage());
+        }
+        Built fresh = new Built(definition, List.copyOf(tools));
         built.put(definition.name(), fresh);
         return fresh.tools();
     }

@@ -3,7 +3,9 @@ package dev.agentry.tool;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.agentry.asset.AssetFolder;
+import dev.agentry.asset.ByteSize;
 import dev.agentry.asset.FieldException;
+import dev.agentry.asset.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,8 +18,13 @@ import java.util.Set;
  * it a toolset is declarative HTTP.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = ToolsetDefinition.Http.class)
-@JsonSubTypes({@JsonSubTypes.Type(value = ToolsetDefinition.Http.class, name = "http")})
-public sealed interface ToolsetDefinition permits ToolsetDefinition.Http {
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ToolsetDefinition.Http.class, name = "http"),
+    @JsonSubTypes.Type(value = ToolsetDefinition.Mcp.class, name = "mcp"),
+    @JsonSubTypes.Type(value = ToolsetDefinition.OpenApi.class, name = "openapi")
+})
+public sealed interface ToolsetDefinition
+        permits ToolsetDefinition.Http, ToolsetDefinition.Mcp, ToolsetDefinition.OpenApi {
 
     /** Longest function name models accept (OpenAI's limit). */
     int MAX_FUNCTION_NAME = 64;
@@ -26,35 +33,246 @@ public sealed interface ToolsetDefinition permits ToolsetDefinition.Http {
 
     String description();
 
-    /** Requests that go over HTTP: one base URL, one auth, one request template per tool. */
+    /** A kind's name as {@code type} spells it. */
+    default String type() {
+        return switch (this) {
+            case Http http -> "http";
+            case Mcp mcp -> "mcp";
+            case OpenApi openApi -> "openapi";
+        };
+    }
+
+    /**
+     * Requests that go over HTTP: one base URL, one auth, one request template per tool.
+     *
+     * @param allowedHosts the only hosts requests may go to ({@code api.example.com} or
+     *     {@code *.example.com}); by default the base URL's host. A request that would leave them,
+     *     such as a next-page link elsewhere, is refused.
+     * @param retries how often a failed call to an idempotent tool is tried again
+     * @param maxResponse the largest response body read; a larger one fails the call
+     */
     record Http(
             String name,
             String description,
             String baseUrl,
+            List<String> allowedHosts,
             HttpAuth auth,
             Duration timeout,
+            Retries retries,
+            ByteSize maxResponse,
             Map<String, String> headers,
             List<HttpToolDefinition> tools)
             implements ToolsetDefinition {
 
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+        public static final ByteSize DEFAULT_MAX_RESPONSE = ByteSize.ofMebibytes(1);
 
         public Http {
             requireName(name);
             description = description == null ? "" : description;
+            Transport transport = new Transport(baseUrl, allowedHosts, timeout, retries, maxResponse, headers);
+            allowedHosts = transport.allowedHosts();
+            timeout = transport.timeout();
+            retries = transport.retries();
+            maxResponse = transport.maxResponse();
+            headers = transport.headers();
+            tools = requireTools(name, tools);
+        }
+    }
+
+    /**
+     * An MCP server's tools: a local command spoken to over stdio, or a streamable HTTP endpoint.
+     * The environment given to the command and the headers sent to the endpoint are secrets: shown
+     * only by reference or masked.
+     *
+     * @param allow the server's tools agents may use, by the server's names; {@code "*"} for all
+     * @param annotations per tool (server's name), overriding what the server says of it
+     */
+    record Mcp(
+            String name,
+            String description,
+            List<String> command,
+            Map<String, Secret> env,
+            String url,
+            Map<String, Secret> headers,
+            Duration timeout,
+            List<String> allow,
+            Map<String, ToolAnnotations> annotations)
+            implements ToolsetDefinition {
+
+        public Mcp {
+            requireName(name);
+            description = description == null ? "" : description;
+            command = command == null ? List.of() : List.copyOf(command);
+            if (command.isEmpty() == (url == null)) {
+                throw new FieldException(
+                        "command",
+                        "give exactly one of command (a server started over stdio, such as [npx, -y, server])"
+                                + " or url (a streamable HTTP endpoint)");
+            }
+            if (url != null && !isHttpUrl(url)) {
+                throw new FieldException("url", "must be an http or https URL such as https://mcp.example.com/mcp");
+            }
+            env = env == null ? Map.of() : Map.copyOf(env);
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
+            requirePositive("timeout", timeout);
+            if (allow == null || allow.isEmpty()) {
+                throw new FieldException(
+                        "allow",
+                        "is required; list the server's tools agents may use, or [\"*\"] for every one it offers");
+            }
+            allow = List.copyOf(allow);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+
+        public boolean allows(String tool) {
+            return allow.contains("*") || allow.contains(tool);
+        }
+    }
+
+    /**
+     * Tools made from an OpenAPI 3 document: one per chosen operation, sent like a declarative HTTP
+     * tool. GET and HEAD operations are read-only, PUT and DELETE idempotent, unless
+     * {@code annotations} says otherwise.
+     *
+     * @param spec the document: a path inside the tools folder, or an http(s) URL
+     * @param baseUrl where requests go; by default the document's first server
+     * @param operations the operations to offer, by operationId
+     */
+    record OpenApi(
+            String name,
+            String description,
+            String spec,
+            String baseUrl,
+            List<String> allowedHosts,
+            HttpAuth auth,
+            Duration timeout,
+            Retries retries,
+            ByteSize maxResponse,
+            Map<String, String> headers,
+            List<String> operations,
+            Map<String, ToolAnnotations> annotations)
+            implements ToolsetDefinition {
+
+        public OpenApi {
+            requireName(name);
+            description = description == null ? "" : description;
+            if (spec == null || spec.isBlank()) {
+                throw new FieldException(
+                        "spec", "is required; give the OpenAPI document's path in tools/ or its https URL");
+            }
+            if (!isHttpUrl(spec) && (spec.startsWith("/") || spec.contains("..") || spec.contains("\\"))) {
+                throw new FieldException(
+                        "spec", "must be a path inside the tools folder (no '/' at the start, no '..') or a URL");
+            }
+            if (baseUrl != null && !isHttpUrl(baseUrl)) {
+                throw new FieldException("base-url", "must be an http or https URL, got '" + baseUrl + "'");
+            }
+            allowedHosts = allowedHosts == null ? null : List.copyOf(allowedHosts);
+            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
+            requirePositive("timeout", timeout);
+            retries = retries == null ? Retries.DEFAULT : retries;
+            maxResponse = maxResponse == null ? Http.DEFAULT_MAX_RESPONSE : maxResponse;
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            if (operations == null || operations.isEmpty()) {
+                throw new FieldException("operations", "is required; list the operationIds agents may call");
+            }
+            operations = List.copyOf(operations);
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+    }
+
+    /**
+     * Retries of failed calls to idempotent tools: after a connection failure, a timeout, or a 429,
+     * 500, 502, 503 or 504, waiting {@code backoff}, then twice that, and so on (or what Retry-After
+     * asks, within the deadline).
+     */
+    record Retries(Integer max, Duration backoff) {
+        public static final Retries DEFAULT = new Retries(2, Duration.ofMillis(200));
+
+        public Retries {
+            max = max == null ? DEFAULT.max() : max;
+            if (max < 0 || max > 10) {
+                throw new FieldException("max", "must be between 0 (no retries) and 10, got " + max);
+            }
+            backoff = backoff == null ? DEFAULT.backoff() : backoff;
+            if (backoff.isNegative()) {
+                throw new FieldException("backoff", "cannot be negative");
+            }
+        }
+    }
+
+    /** The transport fields Http checks and completes, kept together so their rules live in one place. */
+    record Transport(
+            String baseUrl,
+            List<String> allowedHosts,
+            Duration timeout,
+            Retries retries,
+            ByteSize maxResponse,
+            Map<String, String> headers) {
+
+        private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+                "(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
+        public Transport {
             if (baseUrl == null || !isHttpUrl(baseUrl)) {
                 throw new FieldException(
                         "base-url",
                         "must be an http or https URL such as https://api.example.com/v1, got '" + baseUrl + "'");
             }
-            timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new FieldException("timeout", "must be longer than zero, such as 10s");
+            String baseHost = URI.create(baseUrl).getHost().toLowerCase(java.util.Locale.ROOT);
+            if (allowedHosts == null || allowedHosts.isEmpty()) {
+                allowedHosts = List.of(baseHost);
+            } else {
+                List<String> hosts = new java.util.ArrayList<>();
+                for (int i = 0; i < allowedHosts.size(); i++) {
+                    String host = allowedHosts.get(i).toLowerCase(java.util.Locale.ROOT);
+                    if (!HOST.matcher(host).matches()) {
+                        throw new FieldException(
+                                "allowed-hosts[" + i + "]",
+                                "must be a host name such as api.example.com or *.example.com, got '" + host + "'");
+                    }
+                    hosts.add(host);
+                }
+                allowedHosts = List.copyOf(hosts);
+                if (!allows(allowedHosts, baseHost)) {
+                    throw new FieldException(
+                            "base-url",
+                            "goes to " + baseHost + ", which allowed-hosts " + allowedHosts
+                                    + " does not include; add the host or fix the URL");
+                }
+            }
+            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
+            requirePositive("timeout", timeout);
+            retries = retries == null ? Retries.DEFAULT : retries;
+            maxResponse = maxResponse == null ? Http.DEFAULT_MAX_RESPONSE : maxResponse;
+            if (maxResponse.bytes() < 1024 || maxResponse.bytes() > 64L * 1024 * 1024) {
+                throw new FieldException("max-response", "must be between 1KB and 64MB, got " + maxResponse.bytes());
             }
             headers = headers == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
-            tools = requireTools(name, tools);
+        }
+
+        /** Whether {@code host} is one of {@code allowed} ({@code *.example.com} covers its subdomains). */
+        public static boolean allows(List<String> allowed, String host) {
+            if (host == null) {
+                return false;
+            }
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            for (String pattern : allowed) {
+                if (pattern.startsWith("*.") ? h.endsWith(pattern.substring(1)) : h.equals(pattern)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static void requirePositive(String field, Duration duration) {
+        if (duration.isZero() || duration.isNegative()) {
+            throw new FieldException(field, "must be longer than zero, such as 10s");
         }
     }
 

@@ -17,6 +17,7 @@ import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.tool.HttpAuth;
 import dev.agentry.tool.HttpBinding;
 import dev.agentry.tool.HttpToolDefinition;
+import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolsetDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,13 +38,21 @@ class AssetSchemasTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AssetBinder BINDER = AssetBinder.create();
-    private static final Variables DEMO = Variables.of(Map.of(
-            "GOOGLE_CALENDAR_TOKEN",
-            "t",
-            "SALESFORCE_INSTANCE_URL",
-            "https://example.my.salesforce.com",
-            "SALESFORCE_ACCESS_TOKEN",
-            "t"));
+    private static final Variables DEMO = Variables.of(Map.ofEntries(
+            Map.entry("GOOGLE_CLIENT_ID", "c"),
+            Map.entry("GOOGLE_CLIENT_SECRET", "s"),
+            Map.entry("GOOGLE_REFRESH_TOKEN", "r"),
+            Map.entry("SALESFORCE_INSTANCE_URL", "https://example.my.salesforce.com"),
+            Map.entry("SALESFORCE_CLIENT_ID", "c"),
+            Map.entry("SALESFORCE_CLIENT_SECRET", "s"),
+            Map.entry("MS_TENANT_ID", "contoso.onmicrosoft.com"),
+            Map.entry("MS_CLIENT_ID", "c"),
+            Map.entry("MS_CLIENT_SECRET", "s"),
+            Map.entry("HUBSPOT_ACCESS_TOKEN", "t"),
+            Map.entry("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            Map.entry("AWS_SECRET_ACCESS_KEY", "s"),
+            Map.entry("FUNCTIONS_BASE_URL", "https://gateway.example.com/function"),
+            Map.entry("FUNCTIONS_TOKEN", "t")));
 
     private static JsonNode schema(String file) throws IOException {
         return JSON.readTree(Path.of(file).toFile());
@@ -143,6 +152,16 @@ class AssetSchemasTest {
                 .isEqualTo(fieldsOf(HttpBinding.class));
         assertThat(propertiesOf(auth.get(0))).isEqualTo(withType(fieldsOf(HttpAuth.Bearer.class)));
         assertThat(propertiesOf(auth.get(1))).isEqualTo(withType(fieldsOf(HttpAuth.Header.class)));
+        assertThat(propertiesOf(auth.get(2))).isEqualTo(withType(fieldsOf(HttpAuth.Basic.class)));
+        assertThat(propertiesOf(auth.get(3))).isEqualTo(withType(fieldsOf(HttpAuth.OAuth2.class)));
+        assertThat(propertiesOf(auth.get(4))).isEqualTo(withType(fieldsOf(HttpAuth.AwsSigV4.class)));
+        JsonNode defs = schema("tools/toolset.schema.json").at("/$defs");
+        assertThat(propertiesOf(defs.at("/httpTool/properties/http/properties/pages")))
+                .isEqualTo(fieldsOf(HttpBinding.Pages.class));
+        assertThat(propertiesOf(defs.path("annotations"))).isEqualTo(fieldsOf(ToolAnnotations.class));
+        assertThat(propertiesOf(defs.path("retries"))).isEqualTo(fieldsOf(ToolsetDefinition.Retries.class));
+        assertThat(propertiesOf(defs.path("mcp"))).isEqualTo(withType(fieldsOf(ToolsetDefinition.Mcp.class)));
+        assertThat(propertiesOf(defs.path("openapi"))).isEqualTo(withType(fieldsOf(ToolsetDefinition.OpenApi.class)));
     }
 
     @Test

@@ -17,6 +17,13 @@ class InterpolationTest {
         assertThat(Interpolation.expand("${PORT:8080}", variables).value()).isEqualTo("8080");
         assertThat(Interpolation.expand("${EMPTY:fallback}", variables).value()).isEmpty();
         assertThat(Interpolation.expand("${MISSING:}", variables).value()).isEmpty();
+        assertThat(Interpolation.expand("${ENDPOINT:https://lambda.${REGION:us-east-1}.amazonaws.com}/x", variables)
+                        .value())
+                .isEqualTo("https://lambda.us-east-1.amazonaws.com/x");
+        assertThat(Interpolation.expand("${HOST:https://${REGION}.example.com}", variables)
+                        .value())
+                .as("a set variable wins and its default is never looked at")
+                .isEqualTo("api.example.com");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.sandbox.ToolBridge;
 import dev.agentry.tool.ArgumentSchema;
 import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolResult;
@@ -40,7 +41,9 @@ final class CodeRunTool implements Tool {
                     + " tools['<toolset>']['<tool>'](arguments): it returns the tool's JSON answer or throws its"
                     + " error. There is no network, file system, timer or module loading; time, memory, output"
                     + " and tool calls are limited.",
-            ArgumentSchema.of(schema()));
+            ArgumentSchema.of(schema()),
+            // Running code changes nothing by itself; the tools it calls carry their own annotations.
+            new ToolAnnotations(false, false, false, false));
 
     private final CodeSandbox sandbox;
     private final SandboxCatalog profiles;

@@ -1,10 +1,13 @@
 package dev.agentry.tool.http;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.tool.ArgumentSchema;
-import dev.agentry.tool.HttpAuth;
+import dev.agentry.tool.HttpBinding;
 import dev.agentry.tool.HttpToolDefinition;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolCall;
@@ -12,42 +15,41 @@ import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolResult;
 import dev.agentry.tool.ToolSpec;
 import dev.agentry.tool.ToolsetDefinition;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
-/** One declarative HTTP tool: fills its request template, sends it, and returns the chosen part of the answer. */
+/**
+ * One declarative HTTP tool: fills its request template, sends it over its toolset's
+ * {@link Connection}, follows the API's pagination if told to, and returns the chosen part of the
+ * answer.
+ */
 final class HttpTool implements Tool {
 
-    /** Largest response body read; a larger one is a failed call rather than a flooded model. */
-    static final int MAX_RESPONSE_BYTES = 1024 * 1024;
-
-    private static final int MAX_ERROR_EXCERPT = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ToolSpec spec;
     private final ToolsetDefinition.Http toolset;
     private final HttpToolDefinition definition;
     private final RequestTemplate template;
-    private final HttpClient client;
+    private final Connection connection;
 
-    HttpTool(ToolsetDefinition.Http toolset, HttpToolDefinition definition, HttpClient client) {
+    HttpTool(ToolsetDefinition.Http toolset, HttpToolDefinition definition, Connection connection) {
         this.toolset = toolset;
         this.definition = definition;
-        this.client = client;
+        this.connection = connection;
         this.template = new RequestTemplate(definition.http());
         this.spec = new ToolSpec(
                 toolset.name(),
                 definition.name(),
                 definition.description(),
-                ArgumentSchema.of(definition.parameters()));
+                ArgumentSchema.of(definition.parameters()),
+                definition.annotations());
     }
 
     @Override
@@ -57,101 +59,124 @@ final class HttpTool implements Tool {
 
     @Override
     public ToolResult call(ToolCall call, ToolContext context) {
-        Duration timeout = timeout(context.deadline());
-        HttpRequest request;
+        ObjectNode arguments = call.arguments().deepCopy();
+        arguments.put(HttpToolDefinition.IDEMPOTENCY_KEY, idempotencyKey(context, call));
+        Outgoing first;
         try {
-            request = request(call.arguments(), timeout);
+            first = request(arguments);
         } catch (IllegalArgumentException e) {
             return ToolResult.failed(spec.id() + " cannot be called: " + e.getMessage());
         }
-        String what = request.method() + " " + request.uri();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream stream = response.body()) {
-                body = stream.readNBytes(MAX_RESPONSE_BYTES + 1);
-            }
-            if (body.length > MAX_RESPONSE_BYTES) {
-                return ToolResult.failed("the answer to " + what + " is larger than " + MAX_RESPONSE_BYTES
-                        + " bytes; ask for less (filters, fewer fields, a smaller page)");
-            }
-            int status = response.statusCode();
-            if (status < 200 || status > 299) {
-                return ToolResult.failed("HTTP " + status + " from " + what + ": " + excerpt(body));
-            }
-            return ToolResult.success(pick(parse(body, status)));
-        } catch (HttpTimeoutException e) {
-            return ToolResult.failed(spec.id() + " timed out after " + timeout.toMillis() + " ms (" + what + ")");
-        } catch (IOException e) {
-            return ToolResult.failed(
-                    spec.id() + " could not reach " + request.uri().getHost() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ToolResult.failed(spec.id() + " was interrupted: the run was cancelled or ran out of time");
+        boolean retryable = spec.annotations().retryable();
+        String errorHeader = definition.http().errorHeader();
+        ToolResult answer = connection.exchange(spec.id(), first, context.deadline(), retryable, errorHeader);
+        HttpBinding.Pages pages = definition.http().pages();
+        if (pages == null || !(answer instanceof ToolResult.Success(JsonNode page))) {
+            return pick(answer);
         }
+        JsonPointer items = JsonPointer.compile(pages.items());
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        page.at(items).forEach(all::add);
+        for (int read = 1; read < pages.maxPages(); read++) {
+            Optional<Outgoing> next;
+            try {
+                next = next(page, pages, arguments);
+            } catch (IllegalArgumentException e) {
+                return ToolResult.failed(spec.id() + " cannot follow to the next page: " + e.getMessage());
+            }
+            if (next.isEmpty()) {
+                break;
+            }
+            // Reading a further page changes nothing, so it may be retried whatever the tool is.
+            ToolResult more = connection.exchange(spec.id(), next.get(), context.deadline(), true, errorHeader);
+            if (!(more instanceof ToolResult.Success(JsonNode nextPage))) {
+                return ToolResult.failed(
+                        "page " + (read + 1) + " failed after " + all.size() + " items: " + more.modelText());
+            }
+            page = nextPage;
+            page.at(items).forEach(all::add);
+        }
+        // The last page's own fields (a link or token to the rest, done flags), with every item read.
+        JsonNode merged = page.deepCopy();
+        JsonNode parent = merged.at(items.head());
+        if (parent instanceof ObjectNode object) {
+            object.set(items.last().getMatchingProperty(), all);
+        } else if (items.matches()) {
+            merged = all;
+        }
+        return pick(ToolResult.success(merged));
     }
 
-    private HttpRequest request(JsonNode arguments, Duration timeout) {
+    private Outgoing request(JsonNode arguments) {
         URI uri = URI.create(toolset.baseUrl().replaceAll("/+$", "") + template.pathAndQuery(arguments));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Accept", "application/json")
-                .header("User-Agent", "Agentry");
-        toolset.headers().forEach(builder::header);
-        template.headers(arguments).forEach(builder::header);
-        switch (toolset.auth()) {
-            case HttpAuth.Bearer bearer ->
-                builder.header("Authorization", "Bearer " + bearer.token().value());
-            case HttpAuth.Header header ->
-                builder.header(header.name(), header.value().value());
-            case null -> {
-                // a public API
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.putAll(toolset.headers());
+        headers.putAll(template.headers(arguments));
+        byte[] body = null;
+        Optional<JsonNode> json = template.body(arguments);
+        if (json.isPresent()) {
+            headers.put("Content-Type", "application/json");
+            body = json.get().toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return new Outgoing(definition.http().method(), uri, headers, body);
+    }
+
+    /** The request for the page after {@code page}, or empty when it was the last. */
+    private Optional<Outgoing> next(JsonNode page, HttpBinding.Pages pages, ObjectNode arguments) {
+        if (pages.nextUrl() != null) {
+            JsonNode link = page.at(pages.nextUrl());
+            if (!link.isTextual() || link.asText().isEmpty()) {
+                return Optional.empty();
             }
+            URI base = URI.create(toolset.baseUrl());
+            URI target = base.resolve(link.asText());
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", "application/json");
+            headers.putAll(toolset.headers());
+            return Optional.of(new Outgoing("GET", target, headers, null));
         }
-        var body = template.body(arguments);
-        if (body.isPresent()) {
-            builder.header("Content-Type", "application/json")
-                    .method(
-                            definition.http().method(),
-                            HttpRequest.BodyPublishers.ofString(body.get().toString()));
-        } else {
-            builder.method(definition.http().method(), HttpRequest.BodyPublishers.noBody());
+        JsonNode token = page.at(pages.nextToken());
+        if (!token.isValueNode() || token.isNull() || token.asText().isEmpty()) {
+            return Optional.empty();
         }
-        return builder.build();
+        arguments.set(pages.tokenArgument(), token);
+        return Optional.of(request(arguments));
     }
 
-    private Duration timeout(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        Duration configured = toolset.timeout();
-        if (left.compareTo(configured) < 0) {
-            return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+    private ToolResult pick(ToolResult answer) {
+        String pointer = definition.http().result();
+        if (pointer.isEmpty() || !(answer instanceof ToolResult.Success(JsonNode value))) {
+            return answer;
         }
-        return configured;
+        JsonNode part = value.at(pointer);
+        return ToolResult.success(part.isMissingNode() ? JsonNodeFactory.instance.nullNode() : part);
     }
 
-    private static JsonNode parse(byte[] body, int status) {
+    /**
+     * A key for APIs that de-duplicate side effects: the same for the same call of the same step of
+     * the same run, so a resumed run that repeats a call is recognised; 32 lowercase hex characters,
+     * which suits both Idempotency-Key headers and Google Calendar event ids.
+     */
+    static String idempotencyKey(ToolContext context, ToolCall call) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((context.runId() + "/" + context.step() + "/" + call.id())
+                            .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    static JsonNode parse(byte[] body, int status) {
         if (body.length == 0) {
             return JsonNodeFactory.instance.objectNode().put("status", status);
         }
         try {
             return JSON.readTree(body);
-        } catch (IOException notJson) {
+        } catch (java.io.IOException notJson) {
             return JsonNodeFactory.instance.textNode(new String(body, StandardCharsets.UTF_8));
         }
-    }
-
-    private JsonNode pick(JsonNode response) {
-        String pointer = definition.http().result();
-        if (pointer.isEmpty()) {
-            return response;
-        }
-        JsonNode part = response.at(pointer);
-        return part.isMissingNode() ? JsonNodeFactory.instance.nullNode() : part;
-    }
-
-    private static String excerpt(byte[] body) {
-        String text =
-                new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-        return text.length() > MAX_ERROR_EXCERPT ? text.substring(0, MAX_ERROR_EXCERPT) + "..." : text;
     }
 }

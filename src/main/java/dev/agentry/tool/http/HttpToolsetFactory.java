@@ -5,12 +5,23 @@ import dev.agentry.tool.ToolsetDefinition;
 import dev.agentry.tool.ToolsetFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-/** Builds declarative HTTP toolsets; the tools of one toolset share one connection pool. */
+/** Builds declarative HTTP toolsets; the tools of one toolset share one connection pool and one set of credentials. */
 @ApplicationScoped
 public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http> {
+
+    private final Clock clock;
+
+    public HttpToolsetFactory() {
+        this(Clock.systemUTC());
+    }
+
+    HttpToolsetFactory(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public Class<ToolsetDefinition.Http> type() {
@@ -27,8 +38,9 @@ public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connect)
                 .build();
+        Connection connection = new Connection(definition, client, clock);
         return definition.tools().stream()
-                .<Tool>map(tool -> new HttpTool(definition, tool, client))
+                .<Tool>map(tool -> new HttpTool(definition, tool, connection))
                 .toList();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.tool.HttpBinding;
+import dev.agentry.tool.HttpToolDefinition;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class RequestTemplate {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*|\\*)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\$?[A-Za-z_][A-Za-z0-9_]*|\\*)}");
     /** Left as they are in a path segment: RFC 3986 unreserved characters; everything else is escaped. */
     private static final String UNRESERVED_PATH = "-._~";
 
@@ -40,13 +41,16 @@ final class RequestTemplate {
         return query.length() == 0 ? path : path + "?" + query;
     }
 
-    /** Header values with their placeholders filled; a header whose argument is absent is left out. */
+    /** Header values with their placeholders filled; a header with an absent argument is left out. */
     Map<String, String> headers(JsonNode arguments) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         binding.headers().forEach((name, template) -> {
-            Optional<JsonNode> whole = wholeArgument(template, arguments);
-            if (whole.isPresent() && (whole.get().isMissingNode() || whole.get().isNull())) {
-                return;
+            Matcher matcher = PLACEHOLDER.matcher(template);
+            while (matcher.find()) {
+                JsonNode value = arguments.path(matcher.group(1));
+                if (value.isMissingNode() || value.isNull()) {
+                    return;
+                }
             }
             headers.put(name, substitute(template, arguments, false));
         });
@@ -100,6 +104,11 @@ final class RequestTemplate {
             return Optional.empty();
         }
         String name = matcher.group(1);
+        if (name.equals("*") && arguments.has(HttpToolDefinition.IDEMPOTENCY_KEY)) {
+            ObjectNode all = arguments.deepCopy();
+            all.remove(HttpToolDefinition.IDEMPOTENCY_KEY);
+            return Optional.of(all);
+        }
         return Optional.of(name.equals("*") ? arguments : arguments.path(name));
     }
 

@@ -1,0 +1,144 @@
+package dev.agentry.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentry.AgentryException;
+import dev.agentry.asset.AssetBinder;
+import dev.agentry.asset.AssetFolder;
+import dev.agentry.run.RunService;
+import dev.agentry.run.ToolTests;
+import dev.agentry.tool.NamedTool;
+import dev.agentry.tool.ToolAnnotations;
+import dev.agentry.tool.ToolRegistry;
+import dev.agentry.tool.ToolsetDefinition;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Toolsets: what each offers, and a direct call of one tool to check a configuration. */
+@Path("/v1/tools")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tools")
+public class ToolsResource {
+
+    private static final AssetBinder YAML_NAMES = AssetBinder.create();
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final ToolRegistry registry;
+    private final ToolTests tests;
+
+    ToolsResource(ToolRegistry registry, ToolTests tests) {
+        this.registry = registry;
+        this.tests = tests;
+    }
+
+    /** A tool as listed. */
+    public record ToolView(String name, String description, JsonNode parameters, ToolAnnotations annotations) {}
+
+    /**
+     * A toolset as listed: its settings as written (secrets masked) and its tools; a toolset that
+     * cannot be used says why in {@code error} and lists no tools.
+     */
+    public record ToolsetView(
+            String name, String description, String type, JsonNode settings, List<ToolView> tools, String error) {}
+
+    @GET
+    @RunOnVirtualThread
+    @Operation(summary = "Every toolset with its tools, their parameters and annotations; secrets masked")
+    public List<ToolsetView> list() {
+        return registry.list().stream()
+                .map(listing -> new ToolsetView(
+                        listing.name(),
+                        listing.description(),
+                        listing.type(),
+                        settings(listing.definition()),
+                        listing.tools().stream()
+                                .map(tool -> new ToolView(
+                                        tool.spec().name(),
+                                        tool.spec().description(),
+                                        tool.spec().parameters().json(),
+                                        tool.spec().annotations()))
+                                .toList(),
+                        listing.problem()))
+                .toList();
+    }
+
+    @POST
+    @Path("/{toolset}/{tool}/test")
+    @Consumes(MediaType.WILDCARD)
+    @RunOnVirtualThread
+    @Operation(
+            summary = "Call one tool directly with the body as its arguments; recorded as a run (trigger tool-test)"
+                    + " whose one step is the call")
+    public RunView test(
+            @PathParam("toolset") String toolset,
+            @PathParam("tool") String tool,
+            byte[] body,
+            @Context HttpServerRequest request) {
+        if (!AssetFolder.NAME.matcher(toolset).matches()) {
+            throw new AgentryException.InvalidInput("'" + AgentsResource.abbreviate(toolset)
+                    + "' is not a valid toolset name; names are lowercase letters, digits and hyphens");
+        }
+        if (!NamedTool.NAME.matcher(tool).matches()) {
+            throw new AgentryException.InvalidInput("'" + AgentsResource.abbreviate(tool)
+                    + "' is not a valid tool name; names are lowercase letters, digits and '_'");
+        }
+        RunService.Snapshot run = tests.call(toolset, tool, arguments(body), AgentsResource.caller(request));
+        return RunView.of(run.run(), run.steps());
+    }
+
+    private static JsonNode arguments(byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (bytes.length > BodyLimit.MAX_BYTES) {
+            throw new AgentryException.InvalidInput(
+                    413, "the request body is over " + BodyLimit.MAX_BYTES + " bytes (1 MiB); send smaller arguments");
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return STRICT.createObjectNode();
+        }
+        try {
+            JsonNode arguments = STRICT.readTree(bytes);
+            if (!(arguments instanceof ObjectNode)) {
+                throw new AgentryException.InvalidInput(
+                        "the request body must be a JSON object holding the tool's arguments, such as {\"q\": \"x\"}");
+            }
+            return arguments;
+        } catch (JsonProcessingException e) {
+            throw new AgentryException.InvalidInput("the request body is not valid JSON ("
+                    + e.getOriginalMessage().replaceAll("\\s+", " ") + "); send the arguments as a JSON object");
+        } catch (IOException e) {
+            throw new AgentryException.InvalidInput("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode settings(ToolsetDefinition definition) {
+        if (definition == null) {
+            return null;
+        }
+        JsonNode json = YAML_NAMES.toJson(definition);
+        if (json instanceof ObjectNode object) {
+            // The tools are listed below with what models see; their templates stay in the file.
+            object.remove("tools");
+            object.remove("name");
+            object.remove("description");
+        }
+        return json;
+    }
+}

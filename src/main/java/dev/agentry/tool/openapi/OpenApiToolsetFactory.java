@@ -1,0 +1,376 @@
+package dev.agentry.tool.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.agentry.AgentryException;
+import dev.agentry.asset.AssetsConfig;
+import dev.agentry.asset.StrictYaml;
+import dev.agentry.tool.HttpBinding;
+import dev.agentry.tool.HttpToolDefinition;
+import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolAnnotations;
+import dev.agentry.tool.ToolsetDefinition;
+import dev.agentry.tool.ToolsetFactory;
+import dev.agentry.tool.http.HttpToolsetFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Toolsets made from an OpenAPI 3 document: each chosen operation becomes a declarative HTTP tool
+ * (path, query and header parameters as arguments, a JSON request body as the argument
+ * {@code body}), then built exactly like a hand-written HTTP toolset. Local {@code $ref}s are
+ * inlined; external ones are not followed.
+ */
+@ApplicationScoped
+public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.OpenApi> {
+
+    /** Largest document read (JSON; YAML documents have the asset reader's 1 MiB limit). */
+    static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    private static final int MAX_REF_DEPTH = 32;
+
+    private final Path toolsDir;
+    private final HttpToolsetFactory http;
+
+    OpenApiToolsetFactory(AssetsConfig config, HttpToolsetFactory http) {
+        this(Path.of(config.toolsDir()), http);
+    }
+
+    public OpenApiToolsetFactory(Path toolsDir, HttpToolsetFactory http) {
+        this.toolsDir = toolsDir;
+        this.http = http;
+    }
+
+    @Override
+    public Class<ToolsetDefinition.OpenApi> type() {
+        return ToolsetDefinition.OpenApi.class;
+    }
+
+    @Override
+    public List<Tool> create(ToolsetDefinition.OpenApi definition) {
+        return http.create(toHttp(definition));
+    }
+
+    /** The HTTP toolset the document's chosen operations make. */
+    public ToolsetDefinition.Http toHttp(ToolsetDefinition.OpenApi definition) {
+        JsonNode document = read(definition);
+        if (!document.path("openapi").asText().startsWith("3.")) {
+            throw invalid(
+                    definition,
+                    "spec",
+                    "is not an OpenAPI 3 document (its 'openapi' field is '"
+                            + document.path("openapi").asText() + "'); Swagger 2 documents must be converted first");
+        }
+        Map<String, Operation> operations = operations(document);
+        List<HttpToolDefinition> tools = new ArrayList<>();
+        for (String operationId : definition.operations()) {
+            Operation operation = operations.get(operationId);
+            if (operation == null) {
+                throw invalid(
+                        definition,
+                        "operations",
+                        "names '" + operationId + "', which the document does not have; it has "
+                                + operations.keySet().stream()
+                                        .sorted()
+                                        .limit(50)
+                                        .toList());
+            }
+            try {
+                tools.add(tool(document, operation, definition.annotations().get(operationId)));
+            } catch (IllegalArgumentException e) {
+                throw invalid(definition, "operations", "cannot offer '" + operationId + "': " + e.getMessage());
+            }
+        }
+        try {
+            return new ToolsetDefinition.Http(
+                    definition.name(),
+                    definition.description().isEmpty()
+                            ? document.path("info").path("title").asText("")
+                            : definition.description(),
+                    baseUrl(definition, document),
+                    definition.allowedHosts(),
+                    definition.auth(),
+                    definition.timeout(),
+                    definition.retries(),
+                    definition.maxResponse(),
+                    definition.headers(),
+                    tools);
+        } catch (IllegalArgumentException e) {
+            throw invalid(definition, "base-url", e.getMessage());
+        }
+    }
+
+    private record Operation(String id, String method, String path, JsonNode pathItem, JsonNode node) {}
+
+    private static Map<String, Operation> operations(JsonNode document) {
+        Map<String, Operation> operations = new LinkedHashMap<>();
+        document.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(entry -> {
+                    String method = entry.getKey().toLowerCase(Locale.ROOT);
+                    String id = entry.getValue().path("operationId").asText("");
+                    if (METHODS.contains(method) && !id.isEmpty()) {
+                        operations.put(id, new Operation(id, method, path.getKey(), path.getValue(), entry.getValue()));
+                    }
+                }));
+        return operations;
+    }
+
+    private static HttpToolDefinition tool(JsonNode document, Operation operation, ToolAnnotations annotations) {
+        ObjectNode properties = JSON.createObjectNode();
+        ArrayNode required = JSON.createArrayNode();
+        Map<String, JsonNode> query = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String path = operation.path();
+        List<JsonNode> parameters = new ArrayList<>();
+        operation.pathItem().path("parameters").forEach(parameters::add);
+        operation.node().path("parameters").forEach(parameters::add);
+        for (JsonNode raw : parameters) {
+            JsonNode parameter = resolve(document, raw, 0);
+            String name = parameter.path("name").asText("");
+            String in = parameter.path("in").asText("");
+            if (name.isEmpty()) {
+                continue;
+            }
+            String argument = argumentName(name);
+            boolean mandatory = parameter.path("required").asBoolean(false) || in.equals("path");
+            switch (in) {
+                case "path" -> path = path.replace("{" + name + "}", "{" + argument + "}");
+                case "query" -> query.put(name, TextNode.valueOf("{" + argument + "}"));
+                case "header" -> headers.put(name, "{" + argument + "}");
+                default -> {
+                    if (mandatory) {
+                        throw new IllegalArgumentException("its required " + in + " parameter '" + name
+                                + "' cannot be sent; only path, query and header parameters are supported");
+                    }
+                    continue;
+                }
+            }
+            ObjectNode schema = parameter.has("schema")
+                    ? (ObjectNode) schema(document, parameter.path("schema"))
+                    : JSON.createObjectNode().put("type", "string");
+            if (parameter.hasNonNull("description") && !schema.has("description")) {
+                schema.put("description", parameter.path("description").asText());
+            }
+            properties.set(argument, schema);
+            if (mandatory) {
+                required.add(argument);
+            }
+        }
+        JsonNode body = null;
+        JsonNode requestBody = resolve(document, operation.node().path("requestBody"), 0);
+        JsonNode content = requestBody.path("content").path("application/json");
+        if (!content.isMissingNode()) {
+            String argument = properties.has("body") ? "requestBody" : "body";
+            JsonNode bodySchema = content.has("schema")
+                    ? schema(document, content.path("schema"))
+                    : JSON.createObjectNode().put("type", "object");
+            properties.set(argument, bodySchema);
+            if (requestBody.path("required").asBoolean(false)) {
+                required.add(argument);
+            }
+            body = TextNode.valueOf("{" + argument + "}");
+        } else if (requestBody.path("required").asBoolean(false)) {
+            throw new IllegalArgumentException("its request body is not application/json, which is all Agentry sends");
+        }
+        ObjectNode schema = JSON.createObjectNode().put("type", "object");
+        schema.set("properties", properties);
+        if (!required.isEmpty()) {
+            schema.set("required", required);
+        }
+        String summary = operation.node().path("summary").asText("");
+        String description = operation.node().path("description").asText("");
+        String text = (summary + (summary.isEmpty() || description.isEmpty() ? "" : ". ") + description).strip();
+        return new HttpToolDefinition(
+                toolName(operation.id()),
+                text.length() > 1000 ? text.substring(0, 1000) : text,
+                schema,
+                annotations != null ? annotations : annotationsOf(operation.method()),
+                new HttpBinding(operation.method(), path, query, headers, body, null, null, null));
+    }
+
+    /** What HTTP's own semantics say of a method: GET is safe, PUT and DELETE idempotent. */
+    static ToolAnnotations annotationsOf(String method) {
+        return switch (method) {
+            case "get" -> ToolAnnotations.READ_ONLY;
+            case "put", "delete" -> new ToolAnnotations(false, true, true, false);
+            default -> ToolAnnotations.UNANNOTATED;
+        };
+    }
+
+    /** {@code listPets} → {@code list_pets}; {@code get-pet.v2} → {@code get_pet_v2}. */
+    static String toolName(String operationId) {
+        String snake = operationId
+                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]+", "_")
+                .replaceAll("^_+|_+$", "");
+        if (snake.isEmpty() || !Character.isLetter(snake.charAt(0))) {
+            snake = "op_" + snake;
+        }
+        return snake.length() > 60 ? snake.substring(0, 60) : snake;
+    }
+
+    private static String argumentName(String name) {
+        String clean = name.replaceAll("[^A-Za-z0-9_]", "_");
+        return Character.isLetter(clean.charAt(0)) || clean.charAt(0) == '_' ? clean : "_" + clean;
+    }
+
+    /** A schema with local references inlined and OpenAPI 3.0's boolean exclusive bounds dropped. */
+    private static JsonNode schema(JsonNode document, JsonNode schema) {
+        JsonNode resolved = inline(document, schema, 0);
+        return resolved.isObject() ? resolved : JSON.createObjectNode();
+    }
+
+    private static JsonNode inline(JsonNode document, JsonNode node, int depth) {
+        if (node.isObject()) {
+            if (node.has("$ref")) {
+                return depth >= MAX_REF_DEPTH
+                        ? JSON.createObjectNode()
+                        : inline(document, resolve(document, node, depth), depth + 1);
+            }
+            ObjectNode copy = JSON.createObjectNode();
+            node.properties().forEach(field -> {
+                String key = field.getKey();
+                if ((key.equals("exclusiveMinimum") || key.equals("exclusiveMaximum"))
+                        && field.getValue().isBoolean()) {
+                    return;
+                }
+                if (key.equals("nullable") || key.equals("example") || key.equals("xml")) {
+                    return;
+                }
+                copy.set(key, inline(document, field.getValue(), depth));
+            });
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JSON.createArrayNode();
+            node.forEach(element -> copy.add(inline(document, element, depth)));
+            return copy;
+        }
+        return node;
+    }
+
+    /** Follows a {@code $ref} to {@code #/...} in the same document; anything else stays as it is. */
+    private static JsonNode resolve(JsonNode document, JsonNode node, int depth) {
+        JsonNode current = node;
+        for (int hops = depth; current.has("$ref") && hops < MAX_REF_DEPTH; hops++) {
+            String reference = current.path("$ref").asText();
+            if (!reference.startsWith("#/")) {
+                throw new IllegalArgumentException(
+                        "it refers to '" + reference + "' in another document; only #/ references are followed");
+            }
+            JsonNode target = document.at(reference.substring(1));
+            if (target.isMissingNode()) {
+                throw new IllegalArgumentException("it refers to '" + reference + "', which the document lacks");
+            }
+            current = target;
+        }
+        return current;
+    }
+
+    private String baseUrl(ToolsetDefinition.OpenApi definition, JsonNode document) {
+        if (definition.baseUrl() != null) {
+            return definition.baseUrl();
+        }
+        JsonNode server = document.path("servers").path(0);
+        String url = server.path("url").asText("");
+        for (var variable : server.path("variables").properties()) {
+            url = url.replace(
+                    "{" + variable.getKey() + "}",
+                    variable.getValue().path("default").asText(""));
+        }
+        if (ToolsetDefinition.isHttpUrl(url)) {
+            return url;
+        }
+        if (!url.isEmpty() && ToolsetDefinition.isHttpUrl(definition.spec())) {
+            return URI.create(definition.spec()).resolve(url).toString();
+        }
+        throw invalid(
+                definition,
+                "base-url",
+                "is needed: the document's first server is '" + url + "', not a full URL; write base-url:"
+                        + " https://api.example.com");
+    }
+
+    private JsonNode read(ToolsetDefinition.OpenApi definition) {
+        byte[] bytes;
+        String source = definition.spec();
+        try {
+            bytes = ToolsetDefinition.isHttpUrl(source) ? fetch(source, definition.timeout()) : readFile(source);
+        } catch (IOException e) {
+            throw invalid(definition, "spec", "cannot be read: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw invalid(definition, "spec", "was not read: interrupted");
+        }
+        if (bytes.length > MAX_DOCUMENT_BYTES) {
+            throw invalid(definition, "spec", "is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+        }
+        String start =
+                new String(bytes, 0, Math.min(bytes.length, 64), java.nio.charset.StandardCharsets.UTF_8).strip();
+        try {
+            return start.startsWith("{")
+                    ? JSON.readTree(bytes)
+                    : StrictYaml.read(source, bytes).root();
+        } catch (IOException | RuntimeException e) {
+            throw invalid(definition, "spec", "is not valid JSON or YAML: " + e.getMessage());
+        }
+    }
+
+    private byte[] readFile(String relative) throws IOException {
+        Path root = toolsDir.toAbsolutePath().normalize();
+        Path file = root.resolve(relative).normalize();
+        if (!file.startsWith(root)) {
+            throw new IOException("it is outside the tools folder");
+        }
+        if (Files.size(file) > MAX_DOCUMENT_BYTES) {
+            throw new IOException("it is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static byte[] fetch(String url, Duration timeout) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(timeout)
+                .build();
+        HttpResponse<InputStream> response = client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(timeout)
+                        .header("Accept", "application/json, application/yaml")
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " from " + url);
+            }
+            return body.readNBytes(MAX_DOCUMENT_BYTES + 1);
+        }
+    }
+
+    private static AgentryException.InvalidInput invalid(
+            ToolsetDefinition.OpenApi definition, String field, String message) {
+        return new AgentryException.InvalidInput(
+                422, "tools/" + definition.name() + ".yaml: field '" + field + "' " + message);
+    }
+}

@@ -25,6 +25,13 @@ public interface AssetsConfig {
     @WithDefault("sandbox")
     String sandboxDir();
 
+    /**
+     * A file of {@code NAME=value} lines that gives {@code ${NAME}} a value where the environment
+     * does not; outside the project folder. Env {@code AGENTRY_SECRETS_FILE}.
+     */
+    @WithName("secrets-file")
+    java.util.Optional<String> secretsFile();
+
     /** How often the folders are checked for added, changed and removed files. */
     @WithName("assets.poll-interval")
     @WithDefault("500ms")

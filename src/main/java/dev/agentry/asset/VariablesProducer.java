@@ -4,18 +4,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@link Variables} asset files read: the environment, then any {@link VariableDefaults}. */
+/**
+ * The {@link Variables} asset files read: the environment, then the secrets file if one is
+ * configured, then any {@link VariableDefaults}.
+ */
 @ApplicationScoped
 public class VariablesProducer {
 
     @Produces
     @ApplicationScoped
-    Variables variables(@Any Instance<VariableDefaults> defaults) {
+    Variables variables(@Any Instance<VariableDefaults> defaults, AssetsConfig config) {
         Map<String, String> fallback = new HashMap<>();
         defaults.forEach(source -> fallback.putAll(source.defaults()));
-        return Variables.environment().orElse(Variables.of(fallback));
+        Variables secrets = config.secretsFile()
+                .map(file -> SecretsFile.read(Path.of(file), Path.of("")))
+                .orElse(name -> java.util.Optional.empty());
+        return Variables.environment().orElse(secrets).orElse(Variables.of(fallback));
     }
 }

@@ -44,6 +44,12 @@ class AgentCatalogReloadTest {
             }
 
             @Override
+            public java.util.Optional<String> secretsFile() {
+
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public Duration pollInterval() {
                 return Duration.ofMillis(500);
             }

@@ -22,7 +22,14 @@ class AgentsApiTest {
 
         assertThat(agents.getList("name", String.class))
                 .containsExactly(
-                        "broken-yaml", "coder", "echo-agent", "instant", "limited", "no-sandbox", "unknown-tool");
+                        "broken-yaml",
+                        "coder",
+                        "echo-agent",
+                        "instant",
+                        "limited",
+                        "no-sandbox",
+                        "note-taker",
+                        "unknown-tool");
         assertThat(agents.getMap("find { it.name == 'echo-agent' }"))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Collections.unmodifiableMap(new java.util.HashMap<>() {
                     {

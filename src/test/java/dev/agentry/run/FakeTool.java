@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentry.tool.ArgumentSchema;
 import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolResult;
@@ -20,9 +21,13 @@ final class FakeTool implements Tool {
     final List<ToolCall> calls = new CopyOnWriteArrayList<>();
 
     FakeTool(String toolset, String name, Function<JsonNode, ToolResult> behaviour) {
+        this(toolset, name, ToolAnnotations.UNANNOTATED, behaviour);
+    }
+
+    FakeTool(String toolset, String name, ToolAnnotations annotations, Function<JsonNode, ToolResult> behaviour) {
         var schema = JsonNodeFactory.instance.objectNode().put("type", "object");
         schema.putObject("properties").putObject("text").put("type", "string");
-        this.spec = new ToolSpec(toolset, name, "fake " + name, ArgumentSchema.of(schema));
+        this.spec = new ToolSpec(toolset, name, "fake " + name, ArgumentSchema.of(schema), annotations);
         this.behaviour = behaviour;
     }
 

@@ -265,7 +265,9 @@ class RunLoopTest {
             asked.add(request);
             return request.tool().equals("crm.delete") ? Decision.deny("never delete") : Decision.allow("ok");
         };
-        FakeTool delete = FakeTool.echo("crm", "delete");
+        FakeTool delete = new FakeTool(
+                "crm", "delete", new dev.agentry.tool.ToolAnnotations(false, true, true, true), ToolResult::success);
+        FakeTool update = FakeTool.echo("crm", "update");
         FakeTool runner =
                 new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
         List<Object> seen = new java.util.ArrayList<>();
@@ -280,19 +282,25 @@ class RunLoopTest {
                 seen.add(context.tools().available());
                 seen.add(context.tools().invoke(call.id() + ".1", "crm.delete", JsonNodeFactory.instance.objectNode()));
                 seen.add(context.tools().invoke(call.id() + ".2", "code.run", JsonNodeFactory.instance.objectNode()));
+                seen.add(context.tools().invoke(call.id() + ".3", "crm.update", JsonNodeFactory.instance.objectNode()));
                 return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
             }
         };
         FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
 
-        run(Limits.DEFAULT, model, code, delete);
+        run(Limits.DEFAULT, model, code, delete, update);
 
         assertThat(seen.get(0)).isEqualTo(List.of("crm.delete"));
         assertThat(seen.get(1)).isEqualTo(ToolResult.refused("never delete"));
         assertThat(seen.get(2))
                 .isEqualTo(
                         ToolResult.failed("the agent has no tool 'code.run' that code may call; it has [crm.delete]"));
+        assertThat(seen.get(3))
+                .as("a tool not marked callable-from-code is out of code's reach, whatever policy says")
+                .isEqualTo(ToolResult.refused("crm.update is not callable from code (its toolset does not mark it"
+                        + " callable-from-code); call it as a tool instead"));
         assertThat(delete.calls).isEmpty();
+        assertThat(update.calls).isEmpty();
         assertThat(asked).extracting(dev.agentry.policy.PolicyRequest::origin).containsExactly("model", "code");
     }
 

@@ -56,6 +56,12 @@ final class Sandboxes {
             }
 
             @Override
+            public java.util.Optional<String> secretsFile() {
+
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public Duration pollInterval() {
                 return Duration.ofHours(1);
             }

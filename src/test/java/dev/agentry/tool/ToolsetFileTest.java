@@ -1,0 +1,100 @@
+package dev.agentry.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentry.asset.AssetBinder;
+import dev.agentry.asset.InvalidAssetException;
+import dev.agentry.asset.StrictYaml;
+import dev.agentry.asset.Variables;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Toolset files with mistakes: each is refused with the file, line, field and the fix. */
+class ToolsetFileTest {
+
+    private static ToolsetDefinition read(String yaml) {
+        return AssetBinder.create()
+                .bind(
+                        "tools/t.yaml",
+                        StrictYaml.read("tools/t.yaml", yaml.getBytes(StandardCharsets.UTF_8)),
+                        ToolsetDefinition.class,
+                        Variables.of(Map.of("SECRET", "s3cr3t")))
+                .value();
+    }
+
+    private static final String TOOL = """
+            tools:
+              - name: thing
+                http: {path: /thing}
+            """;
+
+    @Test
+    void an_mcp_toolset_needs_one_transport_and_an_allow_list() {
+        assertThatThrownBy(() ->
+                        read("name: t\ntype: mcp\ncommand: [server]\nurl: https://mcp.example.com/mcp\nallow: [a]\n"))
+                .isInstanceOf(InvalidAssetException.class)
+                .hasMessageContaining("tools/t.yaml")
+                .hasMessageContaining("'command'")
+                .hasMessageContaining("give exactly one of command");
+        assertThatThrownBy(() -> read("name: t\ntype: mcp\ncommand: [server]\n"))
+                .hasMessageContaining("'allow'")
+                .hasMessageContaining("list the server's tools agents may use");
+        assertThat(read("name: t\ntype: mcp\nurl: https://mcp.example.com/mcp\nallow: [\"*\"]\n"))
+                .isInstanceOf(ToolsetDefinition.Mcp.class);
+    }
+
+    @Test
+    void auth_mistakes_name_the_field_and_the_fix() {
+        assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: oauth2,"
+                        + " token-url: https://login.example.com/token, client-id: c}\n" + TOOL))
+                .hasMessageContaining("'auth.client-secret'")
+                .hasMessageContaining("or give refresh-token for the refresh-token grant");
+        assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: aws-sigv4,"
+                        + " region: Frankfurt, service: lambda, access-key-id: a, secret-access-key: b}\n" + TOOL))
+                .hasMessageContaining("'auth.region'")
+                .hasMessageContaining("must be an AWS region such as eu-central-1");
+        assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: kerberos}\n" + TOOL))
+                .isInstanceOf(InvalidAssetException.class)
+                .hasMessageContaining("kerberos");
+    }
+
+    @Test
+    void pagination_and_transport_mistakes_are_refused() {
+        assertThatThrownBy(() -> read("""
+                        name: t
+                        base-url: https://api.example.com
+                        tools:
+                          - name: list
+                            http:
+                              path: /list
+                              pages: {items: /items, next-url: /next, next-token: /token, token-argument: t}
+                        """))
+                .hasMessageContaining("next-url")
+                .hasMessageContaining("give exactly one of next-url");
+        assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nretries: {max: 50}\n" + TOOL))
+                .hasMessageContaining("'retries.max'")
+                .hasMessageContaining("must be between 0 (no retries) and 10");
+        assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nmax-response: 10\n" + TOOL))
+                .hasMessageContaining("'max-response'");
+        assertThatThrownBy(() ->
+                        read("name: t\nbase-url: https://api.example.com\nallowed-hosts: [\"http://x\"]\n" + TOOL))
+                .hasMessageContaining("allowed-hosts[0]")
+                .hasMessageContaining("must be a host name such as api.example.com");
+    }
+
+    @Test
+    void an_unknown_annotation_is_refused() {
+        assertThatThrownBy(() -> read("""
+                        name: t
+                        base-url: https://api.example.com
+                        tools:
+                          - name: thing
+                            annotations: {safe: true}
+                            http: {path: /thing}
+                        """))
+                .isInstanceOf(InvalidAssetException.class)
+                .hasMessageContaining("safe");
+    }
+}

@@ -10,13 +10,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
  * The warm workers of one sandbox profile. A worker goes back to the pool after an execution it
  * ended by itself, limits included; one that had to be killed (it overran its deadline), ran out of
- * memory or stack, failed internally, or served its quota is discarded and a fresh one is started in
- * the background, so the pool re-warms by itself.
+ * memory or stack, or failed internally is discarded and a fresh one is started in the background,
+ * so the pool re-warms by itself. One that served its quota keeps serving until its successor is
+ * warm, and leaves then.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -33,13 +35,19 @@ final class WorkerPool implements AutoCloseable {
     private final Starter starter;
     private final BlockingQueue<WorkerProcess> idle = new LinkedBlockingQueue<>();
     private final Set<WorkerProcess> all = ConcurrentHashMap.newKeySet();
+    /** Workers past their quota whose successor is starting; they serve until it is ready. */
+    private final Set<WorkerProcess> retiring = ConcurrentHashMap.newKeySet();
+    /** Workers whose successor is ready; they leave when their current execution ends. */
+    private final Set<WorkerProcess> retired = ConcurrentHashMap.newKeySet();
+
+    private final AtomicInteger started = new AtomicInteger();
     private volatile boolean closed;
 
     WorkerPool(SandboxProfile profile, Starter starter) {
         this.profile = profile;
         this.starter = starter;
         for (int i = 0; i < profile.pool().size(); i++) {
-            replenish(Duration.ZERO);
+            replenish(Duration.ZERO, null);
         }
     }
 
@@ -70,26 +78,57 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private void release(WorkerProcess worker, Protocol.Result result) {
-        boolean reusable = result != null
-                && result.healthy()
-                && !"memory".equals(result.limit())
-                && worker.alive()
-                && worker.executions() < profile.pool().maxExecutionsPerWorker();
-        if (reusable && !closed) {
-            idle.offer(worker);
+        if (closed || retired.remove(worker)) {
+            discard(worker);
             return;
         }
-        discard(worker);
-        replenish(Duration.ZERO);
+        boolean healthy = result != null && result.healthy() && !"memory".equals(result.limit()) && worker.alive();
+        if (!healthy) {
+            boolean successorComing = retiring.contains(worker);
+            discard(worker);
+            if (!successorComing) {
+                replenish(Duration.ZERO, null);
+            }
+            return;
+        }
+        if (worker.executions() >= quota(worker) && retiring.add(worker)) {
+            // Make before break: the worker keeps serving until its successor is warm, so a pool whose
+            // workers all reach their quota never stands empty while new JVMs start.
+            replenish(Duration.ZERO, worker);
+        }
+        idle.offer(worker);
+    }
+
+    /**
+     * A worker's quota: the profile's, less up to a fifth that differs per worker, so that the workers
+     * of a pool, which share the traffic evenly, do not all reach it at the same moment.
+     */
+    private int quota(WorkerProcess worker) {
+        int max = profile.pool().maxExecutionsPerWorker();
+        return max - Math.floorMod(System.identityHashCode(worker), Math.max(1, max / 5));
+    }
+
+    /** A successor is warm: the worker it replaces leaves now if idle, or when its execution ends. */
+    private void retire(WorkerProcess predecessor) {
+        retiring.remove(predecessor);
+        if (idle.remove(predecessor)) {
+            discard(predecessor);
+        } else if (all.contains(predecessor)) {
+            retired.add(predecessor);
+        }
     }
 
     private void discard(WorkerProcess worker) {
         all.remove(worker);
+        retiring.remove(worker);
         Thread.ofVirtual().start(worker::close);
     }
 
-    /** Starts a worker in the background and adds it to the pool; retries with growing pauses on failure. */
-    private void replenish(Duration pause) {
+    /**
+     * Starts a worker in the background and adds it to the pool, retiring {@code predecessor} (if
+     * any) once it is ready; retries with growing pauses on failure.
+     */
+    private void replenish(Duration pause, WorkerProcess predecessor) {
         if (closed) {
             return;
         }
@@ -101,19 +140,28 @@ final class WorkerPool implements AutoCloseable {
                     worker.close();
                     return;
                 }
+                started.incrementAndGet();
                 all.add(worker);
                 idle.offer(worker);
+                if (predecessor != null) {
+                    retire(predecessor);
+                }
             } catch (IOException | RuntimeException e) {
                 Duration next = pause.isZero() ? Duration.ofSeconds(1) : pause.multipliedBy(2);
                 Duration capped = next.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : next;
                 LOG.warnf(
                         "A sandbox worker for profile '%s' did not start (%s); retrying in %d s",
                         profile.name(), e.getMessage(), capped.toSeconds());
-                replenish(capped);
+                replenish(capped, predecessor);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** How many workers this pool has started, replacements included. */
+    int startedWorkers() {
+        return started.get();
     }
 
     /** Workers warm and free right now. */

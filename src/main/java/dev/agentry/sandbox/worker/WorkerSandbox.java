@@ -145,7 +145,7 @@ public class WorkerSandbox implements CodeSandbox {
     }
 
     /** The pool for {@code profile}, started on first use and replaced when the profile changes. */
-    private WorkerPool pool(SandboxProfile profile) {
+    WorkerPool pool(SandboxProfile profile) {
         launcher();
         return pools.compute(profile.name(), (name, existing) -> {
             if (existing != null && existing.profile().equals(profile)) {

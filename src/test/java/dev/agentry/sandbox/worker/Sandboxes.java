@@ -57,7 +57,6 @@ final class Sandboxes {
 
             @Override
             public java.util.Optional<String> secretsFile() {
-
                 return java.util.Optional.empty();
             }
 
@@ -75,6 +74,12 @@ final class Sandboxes {
 
     /** A profile with these limits and a pool of {@code size}. */
     static SandboxProfile profile(String name, Duration timeout, long statements, int poolSize, String... tools) {
+        return profile(name, timeout, statements, poolSize, 100_000, tools);
+    }
+
+    /** The same, with a quota of executions per worker. */
+    static SandboxProfile profile(
+            String name, Duration timeout, long statements, int poolSize, int quota, String... tools) {
         return new SandboxProfile(
                 name,
                 "",
@@ -87,7 +92,7 @@ final class Sandboxes {
                         ByteSize.ofKibibytes(64),
                         5,
                         ByteSize.ofKibibytes(64)),
-                new SandboxProfile.Pool(poolSize, 100_000),
+                new SandboxProfile.Pool(poolSize, quota),
                 List.of(tools));
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param policies the names of the policies the agent is bound by
  * @param tool the tool's id, {@code toolset.tool}
- * @param origin who asks: {@code model}, or {@code code} for a call from sandboxed code
+ * @param origin who asks: {@code model}, {@code code} for a call from sandboxed code, or
+ *     {@code operator} for a direct call through {@code POST /v1/tools/.../test}
  */
 public record PolicyRequest(
         String runId, String agent, List<String> policies, String tool, JsonNode arguments, String origin) {

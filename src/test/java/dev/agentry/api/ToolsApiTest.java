@@ -67,6 +67,24 @@ class ToolsApiTest {
     }
 
     @Test
+    void an_access_token_fetched_at_run_time_is_scrubbed_like_a_secret_from_a_file() {
+        JsonPath run = given().contentType(ContentType.JSON)
+                .body("{\"text\": \"who am I\"}")
+                .post("/v1/tools/echo-oauth/say/test")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+
+        assertThat(run.getString("status")).isEqualTo("succeeded");
+        assertThat(run.getString("steps[0].result.auth"))
+                .as("the echo server reflects the Authorization header it got")
+                .isEqualTo("Bearer ****");
+        assertThat(given().get("/v1/runs/" + run.getString("id")).asString())
+                .doesNotContain(dev.agentry.fixtures.ScriptedChatServer.ACCESS_TOKEN);
+    }
+
+    @Test
     void arguments_that_break_the_schema_make_a_failed_run_that_says_why() {
         JsonPath run = given().contentType(ContentType.JSON)
                 .body("{\"count\": 0}")
@@ -87,7 +105,9 @@ class ToolsApiTest {
                 .post("/v1/tools/nope/x/test")
                 .then()
                 .statusCode(404)
-                .body("detail", equalTo("there is no toolset 'nope'; the toolsets are [code, echo, notes]"));
+                .body(
+                        "detail",
+                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, notes]"));
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/tools/echo/nope/test")

@@ -1,5 +1,6 @@
 package dev.agentry.tool.http;
 
+import dev.agentry.asset.Redactor;
 import dev.agentry.tool.ToolResult;
 import dev.agentry.tool.ToolsetDefinition;
 import java.io.IOException;
@@ -34,11 +35,15 @@ final class Connection {
     private final Credentials credentials;
     private final Clock clock;
 
-    Connection(ToolsetDefinition.Http toolset, HttpClient client, Clock clock) {
+    Connection(ToolsetDefinition.Http toolset, HttpClient client, Clock clock, Redactor redactor) {
         this.toolset = toolset;
         this.client = client;
         this.clock = clock;
-        this.credentials = Credentials.of(toolset.auth(), client, clock);
+        this.credentials = Credentials.of(
+                toolset.auth(),
+                client,
+                clock,
+                tokens -> redactor.update("access token of toolset " + toolset.name(), tokens));
     }
 
     /**

@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -41,7 +43,11 @@ abstract sealed class Credentials {
         }
     }
 
-    static Credentials of(HttpAuth auth, HttpClient client, Clock clock) {
+    /**
+     * @param issued told each credential obtained at run time (an OAuth2 access token), so that it is
+     *     scrubbed from whatever an API echoes back, like the secrets written in files
+     */
+    static Credentials of(HttpAuth auth, HttpClient client, Clock clock, Consumer<Set<String>> issued) {
         return switch (auth) {
             case null -> new Fixed(Map.of());
             case HttpAuth.Bearer bearer ->
@@ -56,7 +62,7 @@ abstract sealed class Credentials {
                                         .encodeToString((basic.username() + ":"
                                                         + basic.password().value())
                                                 .getBytes(StandardCharsets.UTF_8))));
-            case HttpAuth.OAuth2 oauth2 -> new OAuth2Tokens(oauth2, client, clock);
+            case HttpAuth.OAuth2 oauth2 -> new OAuth2Tokens(oauth2, client, clock, issued);
             case HttpAuth.AwsSigV4 sigV4 -> new SigV4(sigV4);
         };
     }
@@ -98,13 +104,15 @@ abstract sealed class Credentials {
         private final HttpAuth.OAuth2 auth;
         private final HttpClient client;
         private final Clock clock;
+        private final Consumer<Set<String>> issued;
         private final ReentrantLock lock = new ReentrantLock();
         private volatile Token token;
 
-        OAuth2Tokens(HttpAuth.OAuth2 auth, HttpClient client, Clock clock) {
+        OAuth2Tokens(HttpAuth.OAuth2 auth, HttpClient client, Clock clock, Consumer<Set<String>> issued) {
             this.auth = auth;
             this.client = client;
             this.clock = clock;
+            this.issued = issued;
         }
 
         @Override
@@ -133,6 +141,7 @@ abstract sealed class Credentials {
                 if (held == null || !clock.instant().isBefore(held.renewAt())) {
                     held = fetch(timeout);
                     token = held;
+                    issued.accept(Set.of(held.value()));
                 }
                 return held.value();
             } finally {

@@ -1,9 +1,11 @@
 package dev.agentry.tool.http;
 
+import dev.agentry.asset.Redactor;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolsetDefinition;
 import dev.agentry.tool.ToolsetFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,13 +16,25 @@ import java.util.List;
 public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http> {
 
     private final Clock clock;
+    private final Redactor redactor;
 
+    /** A factory whose runtime tokens nobody scrubs: for tools built outside the service. */
     public HttpToolsetFactory() {
-        this(Clock.systemUTC());
+        this(Clock.systemUTC(), new Redactor());
+    }
+
+    @Inject
+    HttpToolsetFactory(Redactor redactor) {
+        this(Clock.systemUTC(), redactor);
     }
 
     HttpToolsetFactory(Clock clock) {
+        this(clock, new Redactor());
+    }
+
+    private HttpToolsetFactory(Clock clock, Redactor redactor) {
         this.clock = clock;
+        this.redactor = redactor;
     }
 
     @Override
@@ -38,7 +52,7 @@ public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connect)
                 .build();
-        Connection connection = new Connection(definition, client, clock);
+        Connection connection = new Connection(definition, client, clock, redactor);
         return definition.tools().stream()
                 .<Tool>map(tool -> new HttpTool(definition, tool, connection))
                 .toList();

@@ -1,10 +1,7 @@
 package dev.agentry.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.AgentryException;
 import dev.agentry.asset.AssetBinder;
@@ -25,7 +22,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,9 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ToolsResource {
 
     private static final AssetBinder YAML_NAMES = AssetBinder.create();
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private final ToolRegistry registry;
     private final ToolTests tests;
@@ -100,32 +93,11 @@ public class ToolsResource {
             throw new AgentryException.InvalidInput("'" + AgentsResource.abbreviate(tool)
                     + "' is not a valid tool name; names are lowercase letters, digits and '_'");
         }
-        RunService.Snapshot run = tests.call(toolset, tool, arguments(body), AgentsResource.caller(request));
+        ObjectNode arguments = JsonBody.object(
+                        body, "smaller arguments", "{\"q\": \"x\"}, the tool's arguments", "{\"q\": \"x\"}")
+                .orElseGet(JsonNodeFactory.instance::objectNode);
+        RunService.Snapshot run = tests.call(toolset, tool, arguments, AgentsResource.caller(request));
         return RunView.of(run.run(), run.steps());
-    }
-
-    private static JsonNode arguments(byte[] body) {
-        byte[] bytes = body == null ? new byte[0] : body;
-        if (bytes.length > BodyLimit.MAX_BYTES) {
-            throw new AgentryException.InvalidInput(
-                    413, "the request body is over " + BodyLimit.MAX_BYTES + " bytes (1 MiB); send smaller arguments");
-        }
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            return STRICT.createObjectNode();
-        }
-        try {
-            JsonNode arguments = STRICT.readTree(bytes);
-            if (!(arguments instanceof ObjectNode)) {
-                throw new AgentryException.InvalidInput(
-                        "the request body must be a JSON object holding the tool's arguments, such as {\"q\": \"x\"}");
-            }
-            return arguments;
-        } catch (JsonProcessingException e) {
-            throw new AgentryException.InvalidInput("the request body is not valid JSON ("
-                    + e.getOriginalMessage().replaceAll("\\s+", " ") + "); send the arguments as a JSON object");
-        } catch (IOException e) {
-            throw new AgentryException.InvalidInput("the request body could not be read: " + e.getMessage());
-        }
     }
 
     private static JsonNode settings(ToolsetDefinition definition) {

@@ -81,14 +81,11 @@ public class ToolGate {
             Decision decision = policy.decide(new PolicyRequest(runId, OPERATOR, List.of(), id, arguments, OPERATOR));
             return switch (decision) {
                 case Decision.Deny deny -> ToolResult.refused(deny.reason());
-                case Decision.Allow allow -> {
-                    ToolContext context = new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none());
-                    try {
-                        yield tool.call(new ToolCall(callId, id, arguments), context);
-                    } catch (RuntimeException e) {
-                        yield ToolResult.failed(id + " failed unexpectedly: " + e);
-                    }
-                }
+                case Decision.Allow allow ->
+                    safely(
+                            tool,
+                            new ToolCall(callId, id, arguments),
+                            new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none()));
             };
         });
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
@@ -129,6 +126,11 @@ public class ToolGate {
         AgentDefinition agent = scope.plan().agent();
         ToolContext context = new ToolContext(
                 scope.runId(), agent.name(), scope.step(), scope.deadline(), agent.sandbox(), invoker(scope));
+        return safely(tool, call, context);
+    }
+
+    /** The tool's result; an exception escaping it (a bug in the tool) becomes a failed result. */
+    private static ToolResult safely(Tool tool, ToolCall call, ToolContext context) {
         try {
             return tool.call(call, context);
         } catch (RuntimeException e) {

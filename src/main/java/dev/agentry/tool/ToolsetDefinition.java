@@ -115,8 +115,7 @@ public sealed interface ToolsetDefinition
             }
             env = env == null ? Map.of() : Map.copyOf(env);
             headers = headers == null ? Map.of() : Map.copyOf(headers);
-            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
-            requirePositive("timeout", timeout);
+            timeout = timeoutOrDefault(timeout);
             if (allow == null || allow.isEmpty()) {
                 throw new FieldException(
                         "allow",
@@ -170,10 +169,9 @@ public sealed interface ToolsetDefinition
                 throw new FieldException("base-url", "must be an http or https URL, got '" + baseUrl + "'");
             }
             allowedHosts = allowedHosts == null ? null : List.copyOf(allowedHosts);
-            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
-            requirePositive("timeout", timeout);
+            timeout = timeoutOrDefault(timeout);
             retries = retries == null ? Retries.DEFAULT : retries;
-            maxResponse = maxResponse == null ? Http.DEFAULT_MAX_RESPONSE : maxResponse;
+            maxResponse = maxResponseOrDefault(maxResponse);
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             if (operations == null || operations.isEmpty()) {
                 throw new FieldException("operations", "is required; list the operationIds agents may call");
@@ -243,13 +241,9 @@ public sealed interface ToolsetDefinition
                                     + " does not include; add the host or fix the URL");
                 }
             }
-            timeout = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
-            requirePositive("timeout", timeout);
+            timeout = timeoutOrDefault(timeout);
             retries = retries == null ? Retries.DEFAULT : retries;
-            maxResponse = maxResponse == null ? Http.DEFAULT_MAX_RESPONSE : maxResponse;
-            if (maxResponse.bytes() < 1024 || maxResponse.bytes() > 64L * 1024 * 1024) {
-                throw new FieldException("max-response", "must be between 1KB and 64MB, got " + maxResponse.bytes());
-            }
+            maxResponse = maxResponseOrDefault(maxResponse);
             headers = headers == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
@@ -270,10 +264,22 @@ public sealed interface ToolsetDefinition
         }
     }
 
-    private static void requirePositive(String field, Duration duration) {
-        if (duration.isZero() || duration.isNegative()) {
-            throw new FieldException(field, "must be longer than zero, such as 10s");
+    /** A request timeout as written, or the default; refused unless longer than zero. */
+    private static Duration timeoutOrDefault(Duration timeout) {
+        Duration checked = timeout == null ? Http.DEFAULT_TIMEOUT : timeout;
+        if (checked.isZero() || checked.isNegative()) {
+            throw new FieldException("timeout", "must be longer than zero, such as 10s");
         }
+        return checked;
+    }
+
+    /** A response cap as written, or the default; refused outside 1KB to 64MB. */
+    private static ByteSize maxResponseOrDefault(ByteSize maxResponse) {
+        ByteSize checked = maxResponse == null ? Http.DEFAULT_MAX_RESPONSE : maxResponse;
+        if (checked.bytes() < 1024 || checked.bytes() > 64L * 1024 * 1024) {
+            throw new FieldException("max-response", "must be between 1KB and 64MB, got " + checked.bytes());
+        }
+        return checked;
     }
 
     private static void requireName(String name) {

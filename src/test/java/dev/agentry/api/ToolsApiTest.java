@@ -126,8 +126,8 @@ class ToolsApiTest {
                 .statusCode(400)
                 .body(
                         "detail",
-                        equalTo("the request body must be a JSON object holding the tool's arguments, such"
-                                + " as {\"q\": \"x\"}"));
+                        equalTo("the request body must be a JSON object such as {\"q\": \"x\"}, the tool's"
+                                + " arguments"));
         given().contentType(ContentType.JSON)
                 .body("{\"text\": ")
                 .post("/v1/tools/echo/say/test")

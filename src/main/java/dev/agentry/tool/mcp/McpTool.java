@@ -42,13 +42,10 @@ final class McpTool implements Tool {
                     .arguments(call.arguments().toString())
                     .build());
         } catch (RuntimeException e) {
+            // langchain4j's client raises a result the server marked isError as an exception too
             return ToolResult.failed(spec.id() + " failed in the MCP server: " + e.getMessage());
         }
-        String text = result.resultText() == null ? "" : result.resultText();
-        if (result.isError()) {
-            return ToolResult.failed(text.isEmpty() ? spec.id() + " reported an error" : text);
-        }
-        return ToolResult.success(parse(text));
+        return ToolResult.success(parse(result.resultText() == null ? "" : result.resultText()));
     }
 
     /** Servers answer text; text that is JSON is handed on as JSON. */

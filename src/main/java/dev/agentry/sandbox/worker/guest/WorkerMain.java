@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -15,12 +14,12 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A sandbox worker process. It connects to the service over the Unix socket named on its command
- * line, creates its engine and first context (the one slow step of a cold JVM), says {@link
- * Protocol.Ready}, then runs executions one at a time on a guest thread while its main thread reads
- * frames. After answering, it prepares the context the next execution will use; idle time goes to
+ * line and reads frames from then on, while its guest thread creates the engine and first context
+ * (the one slow step of a cold JVM), says {@link Protocol.Ready} and runs executions one at a time. After answering, it prepares the context the next execution will use; idle time goes to
  * warm-up rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
  * fatal reports there (a stack overflow ends this JVM on purpose, see the service's launcher), so the
  * protocol never shares them. When the service goes away, the socket closes and the worker exits.
@@ -42,32 +41,38 @@ public final class WorkerMain {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket)));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(socket)));
 
-        long started = System.nanoTime();
-        GuestEngine engine = new GuestEngine();
-        WarmUp.prime(engine);
-        engine.settleBaseline();
-        System.err.printf(
-                "agentry worker: %s engine ready in %d ms%n",
-                engine.implementation(), (System.nanoTime() - started) / 1_000_000);
-        Protocol.write(out, new Protocol.Ready(engine.implementation(), engine.optimized()));
-
         BlockingQueue<Protocol.ToolReply> replies = new LinkedBlockingQueue<>();
         BlockingQueue<Protocol.Execute> executions = new LinkedBlockingQueue<>();
+        AtomicReference<GuestEngine> ready = new AtomicReference<>();
         GuestEngine.ToolCaller caller = (execution, call, tool, arguments, stop) ->
                 awaitReply(out, replies, new Protocol.ToolCall(execution, call, tool, arguments), stop);
-        new Thread(null, () -> serve(engine, executions, caller, out), "agentry-guest", GUEST_STACK_BYTES).start();
+        // The engine starts on the guest thread while this thread already reads the socket: a service
+        // that goes away while the worker warms up ends it at once, not seconds of CPU later.
+        new Thread(
+                        null,
+                        () -> {
+                            GuestEngine engine = start(out);
+                            ready.set(engine);
+                            serve(engine, executions, caller, out);
+                        },
+                        "agentry-guest",
+                        GUEST_STACK_BYTES)
+                .start();
         while (true) {
             Protocol.Message message;
             try {
                 message = Protocol.read(in);
-            } catch (EOFException | java.nio.channels.ClosedChannelException serviceGone) {
+            } catch (IOException serviceGone) {
                 Runtime.getRuntime().halt(0);
                 return;
             }
             switch (message) {
                 case Protocol.Execute execute -> {
                     executions.add(execute);
-                    engine.preemptWarmUp();
+                    GuestEngine engine = ready.get();
+                    if (engine != null) {
+                        engine.preemptWarmUp();
+                    }
                 }
                 case Protocol.ToolReply reply -> replies.add(reply);
                 default -> {
@@ -75,6 +80,23 @@ public final class WorkerMain {
                 }
             }
         }
+    }
+
+    /** Creates the engine and its first context (the one slow step of a cold JVM), then says ready. */
+    private static GuestEngine start(DataOutputStream out) {
+        long started = System.nanoTime();
+        GuestEngine engine = new GuestEngine();
+        WarmUp.prime(engine);
+        engine.settleBaseline();
+        System.err.printf(
+                "agentry worker: %s engine ready in %d ms%n",
+                engine.implementation(), (System.nanoTime() - started) / 1_000_000);
+        try {
+            Protocol.write(out, new Protocol.Ready(engine.implementation(), engine.optimized()));
+        } catch (IOException serviceGone) {
+            Runtime.getRuntime().halt(0);
+        }
+        return engine;
     }
 
     /**

@@ -1,0 +1,49 @@
+package dev.agentry.sandbox.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker's life before it is ready: the service may go away while the worker still warms up. */
+class WorkerStartTest {
+
+    @Test
+    void a_worker_still_warming_up_leaves_as_soon_as_the_service_goes_away(@TempDir Path home) throws Exception {
+        WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
+        Path socketPath = home.resolve("worker.sock");
+        Process worker;
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            worker = new ProcessBuilder(launcher.command(false, 128L << 20, socketPath, home.resolve("crash.log")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("worker.log").toFile())
+                    .start();
+            try (SocketChannel socket = server.accept()) {
+                // The service's side of the connection ends; the worker has not said it is ready yet.
+                socket.shutdownOutput();
+                InputStream fromWorker = Channels.newInputStream(socket);
+
+                assertThat(fromWorker.read())
+                        .as("the worker ends without finishing its warm-up and saying it is ready")
+                        .isEqualTo(-1);
+            } finally {
+                boolean exited = worker.waitFor(60, TimeUnit.SECONDS);
+                if (!exited) {
+                    worker.destroyForcibly();
+                }
+                assertThat(exited).isTrue();
+            }
+        }
+    }
+}

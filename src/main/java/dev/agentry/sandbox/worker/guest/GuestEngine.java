@@ -63,6 +63,8 @@ final class GuestEngine {
     private volatile long baselineHeap;
     /** A context made after the last execution and not used since, so the next one skips the setup. */
     private Spare spare;
+    /** The last execution's context, closed once its result is on its way rather than before. */
+    private Context spent;
 
     /**
      * A fresh context whose realm is initialised and whose prelude is evaluated, but which no guest
@@ -155,6 +157,7 @@ final class GuestEngine {
 
     Protocol.Result execute(Protocol.Execute execution, ToolCaller tools) {
         boolean warmUp = execution.id() == 0;
+        cleanUp();
         Stop stop = new Stop(execution.memoryBytes(), warmUp);
         AtomicInteger calls = new AtomicInteger();
         long started = System.nanoTime();
@@ -218,10 +221,9 @@ final class GuestEngine {
             deadline.cancel(false);
             current = null;
             stop.context = null;
-            try {
-                context.close(true);
-            } catch (RuntimeException alreadyClosed) {
-                // cancelled by the watchdog
+            spent = context;
+            if (warmUp) {
+                cleanUp();
             }
         }
         long durationMillis = (System.nanoTime() - started) / 1_000_000;
@@ -234,6 +236,19 @@ final class GuestEngine {
                 capture.stderrText(),
                 durationMillis,
                 healthy);
+    }
+
+    /** Closes the last execution's context; the worker calls it after sending the result. */
+    void cleanUp() {
+        Context closing = spent;
+        spent = null;
+        if (closing != null) {
+            try {
+                closing.close(true);
+            } catch (RuntimeException alreadyClosed) {
+                // cancelled by the watchdog
+            }
+        }
     }
 
     /**

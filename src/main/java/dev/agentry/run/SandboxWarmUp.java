@@ -8,50 +8,49 @@ import dev.agentry.sandbox.SandboxCatalog;
 import dev.agentry.sandbox.SandboxConfig;
 import dev.agentry.sandbox.SandboxProfile;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * At startup, gets the sandbox ready for every profile a runnable agent with {@code code.run} uses,
- * so that an agent's first execution finds warm workers; profiles no agent uses start nothing.
+ * At startup, gets the sandbox ready for every valid profile a valid agent with {@code code.run}
+ * names, so that an agent's first execution finds warm workers; profiles no agent uses start nothing.
+ * It is the first thing the service does on start: a worker JVM takes seconds to warm up, and it
+ * does so while the rest of the service (tools, policies, the HTTP port) comes up. That is also why
+ * it does not resolve the agents' tools and policies first; an agent that cannot run for another
+ * reason has its profile warmed all the same.
  */
 @ApplicationScoped
 public class SandboxWarmUp {
 
     private final SandboxConfig config;
     private final AgentCatalog agents;
-    private final AgentResolver resolver;
     private final SandboxCatalog profiles;
     private final CodeSandbox sandbox;
 
-    SandboxWarmUp(
-            SandboxConfig config,
-            AgentCatalog agents,
-            AgentResolver resolver,
-            SandboxCatalog profiles,
-            CodeSandbox sandbox) {
+    SandboxWarmUp(SandboxConfig config, AgentCatalog agents, SandboxCatalog profiles, CodeSandbox sandbox) {
         this.config = config;
         this.agents = agents;
-        this.resolver = resolver;
         this.profiles = profiles;
         this.sandbox = sandbox;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (config.warmOnStart()) {
             profilesInUse().forEach(sandbox::prepare);
         }
     }
 
-    /** The valid profiles of the runnable agents that may run code, each once. */
+    /** The valid profiles of the valid agents that may run code, each once. */
     public Set<SandboxProfile> profilesInUse() {
         Set<SandboxProfile> used = new LinkedHashSet<>();
         for (AssetEntry<AgentDefinition> entry : agents.list()) {
             if (entry instanceof AssetEntry.Valid<AgentDefinition> valid
-                    && valid.value().tools().stream().anyMatch(tool -> tool.equals("code.run") || tool.equals("code.*"))
-                    && resolver.problem(entry).isEmpty()) {
+                    && valid.value().tools().stream()
+                            .anyMatch(tool -> tool.equals("code.run") || tool.equals("code.*"))) {
                 profiles.findValid(valid.value().sandbox()).ifPresent(used::add);
             }
         }

@@ -24,8 +24,8 @@ class CodeRunApiTest {
     SandboxWarmUp warmUp;
 
     @Test
-    void startup_warms_the_profiles_runnable_code_agents_use_and_no_other() {
-        // coder uses test-code; no-sandbox names a profile that does not exist and cannot run
+    void startup_warms_the_valid_profiles_code_agents_name_and_no_other() {
+        // coder uses test-code; no-sandbox names a profile that does not exist
         assertThat(warmUp.profilesInUse()).extracting(SandboxProfile::name).containsExactly("test-code");
     }
 

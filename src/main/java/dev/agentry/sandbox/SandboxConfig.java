@@ -21,8 +21,16 @@ public interface SandboxConfig {
     boolean optimize();
 
     /**
-     * When the service starts, start the workers of every profile a runnable agent with {@code code.run}
-     * uses, so that first executions find them warm.
+     * A new pool whose workers run the optimizing compiler first starts an interpreter-only worker
+     * from the build's AOT cache, ready in under a second, which serves until the first optimizing
+     * worker is warm (seconds later). False: executions wait for the optimizing workers.
+     */
+    @WithDefault("true")
+    boolean quickStart();
+
+    /**
+     * When the service starts, start the workers of every profile an agent with {@code code.run} names,
+     * before the rest of the service, so that first executions find them warm.
      */
     @WithDefault("true")
     boolean warmOnStart();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,17 +19,29 @@ import org.jboss.logging.Logger;
  * ended by itself, limits included; one that had to be killed (it overran its deadline), ran out of
  * memory or stack, or failed internally is discarded and a fresh one is started in the background,
  * so the pool re-warms by itself. One that served its quota keeps serving until its successor is
- * warm, and leaves then.
+ * warm, and leaves then. A new pool first starts, where it can, a quick worker (the interpreter, from
+ * the JDK's AOT cache: ready in under a second) and then its optimizing workers; the quick one serves
+ * until the first of them is warm, and leaves then the same way.
  */
 final class WorkerPool implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkerPool.class);
     /** How long the service waits, past the execution's own timeout, for a worker to answer. */
     static final Duration GRACE = Duration.ofMillis(500);
+    /** How long a quick worker serves alone at most before the pool's own workers start. */
+    static final Duration QUICK_ALONE = Duration.ofSeconds(10);
 
-    /** Starts one worker for this pool. */
+    /** Starts the workers of this pool. */
     interface Starter {
         WorkerProcess start(SandboxProfile profile) throws IOException;
+
+        /**
+         * Starts a worker that is ready fast but runs slower code, to serve until the first worker
+         * {@link #start} makes is warm.
+         *
+         * @return null when there is no such worker to start
+         */
+        WorkerProcess startQuick(SandboxProfile profile) throws IOException;
     }
 
     private final SandboxProfile profile;
@@ -41,13 +54,50 @@ final class WorkerPool implements AutoCloseable {
     private final Set<WorkerProcess> retired = ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger started = new AtomicInteger();
+    /** The quick worker the pool started with, if any; its first execution lets the others start. */
+    private volatile WorkerProcess quick;
+
+    private final CountDownLatch quickServed = new CountDownLatch(1);
     private volatile boolean closed;
 
     WorkerPool(SandboxProfile profile, Starter starter) {
         this.profile = profile;
         this.starter = starter;
+        Thread.ofVirtual().name("sandbox-pool-" + profile.name()).start(this::fill);
+    }
+
+    /**
+     * Starts the quick worker, if there is one, then the pool's workers; the first of those retires
+     * the quick one. They start once the quick one has served its first execution (or after {@link
+     * #QUICK_ALONE} without one), not beside it: optimizing workers take seconds of both cores to
+     * start, which a service that is itself still starting, or running its first execution, needs more.
+     */
+    private void fill() {
+        WorkerProcess quick = null;
+        try {
+            quick = starter.startQuick(profile);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("No quick sandbox worker for profile '%s' (%s)", profile.name(), e.getMessage());
+        }
+        if (quick != null) {
+            if (closed) {
+                quick.close();
+                return;
+            }
+            started.incrementAndGet();
+            all.add(quick);
+            retiring.add(quick);
+            this.quick = quick;
+            idle.offer(quick);
+            try {
+                quickServed.await(QUICK_ALONE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         for (int i = 0; i < profile.pool().size(); i++) {
-            replenish(Duration.ZERO, null);
+            replenish(Duration.ZERO, i == 0 ? quick : null);
         }
     }
 
@@ -78,6 +128,9 @@ final class WorkerPool implements AutoCloseable {
     }
 
     private void release(WorkerProcess worker, Protocol.Result result) {
+        if (worker == quick) {
+            quickServed.countDown();
+        }
         if (closed || retired.remove(worker)) {
             discard(worker);
             return;
@@ -164,6 +217,11 @@ final class WorkerPool implements AutoCloseable {
         return started.get();
     }
 
+    /** What the pool's workers run ({@code Interpreted} or the compiler's name), one entry each. */
+    java.util.List<String> implementations() {
+        return all.stream().map(worker -> worker.ready().implementation()).toList();
+    }
+
     /** Workers warm and free right now. */
     int idleWorkers() {
         return idle.size();
@@ -172,6 +230,7 @@ final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        quickServed.countDown();
         all.forEach(WorkerProcess::close);
         all.clear();
         idle.clear();

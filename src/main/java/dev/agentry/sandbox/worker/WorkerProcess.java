@@ -255,6 +255,11 @@ final class WorkerProcess implements AutoCloseable {
         return new Protocol.Result(execution.id(), "error", null, message, "", "", 0, false);
     }
 
+    /** Whether the worker's recent output (its JVM's own messages included) contains {@code fragment}. */
+    boolean logMentions(String fragment) {
+        return snapshot().stream().anyMatch(line -> line.contains(fragment));
+    }
+
     private Deque<String> snapshot() {
         synchronized (log) {
             return new ArrayDeque<>(log);

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -45,6 +46,18 @@ public class WorkerSandbox implements CodeSandbox {
     private volatile WorkerLauncher launcher;
     private volatile Boolean optimize;
     private volatile String implementation = "no worker started yet";
+    private final AtomicBoolean cacheWarned = new AtomicBoolean();
+    private final WorkerPool.Starter starter = new WorkerPool.Starter() {
+        @Override
+        public WorkerProcess start(SandboxProfile profile) throws IOException {
+            return startWorker(profile);
+        }
+
+        @Override
+        public WorkerProcess startQuick(SandboxProfile profile) throws IOException {
+            return startQuickWorker(profile);
+        }
+    };
 
     public WorkerSandbox(SandboxConfig config, SandboxCatalog profiles) {
         this.config = config;
@@ -154,7 +167,7 @@ public class WorkerSandbox implements CodeSandbox {
             if (existing != null) {
                 existing.close();
             }
-            return new WorkerPool(profile, this::startWorker);
+            return new WorkerPool(profile, starter);
         });
     }
 
@@ -168,6 +181,31 @@ public class WorkerSandbox implements CodeSandbox {
         LOG.debugf(
                 "Sandbox worker for profile '%s' ready (%s)",
                 profile.name(), worker.ready().implementation());
+        return worker;
+    }
+
+    /**
+     * An interpreter-only worker from the build's AOT cache, for a pool whose own workers will run the
+     * optimizing compiler: it is ready in under a second where they take seconds. None when the
+     * workers run the interpreter anyway, or there is no cache.
+     */
+    private WorkerProcess startQuickWorker(SandboxProfile profile) throws IOException {
+        if (!config.quickStart() || !config.optimize() || Boolean.FALSE.equals(optimize)) {
+            return null;
+        }
+        WorkerLauncher located = launcher();
+        if (!located.canOptimize() || !located.hasCache()) {
+            return null;
+        }
+        WorkerProcess worker = WorkerProcess.start(
+                located, false, profile.limits().memory().bytes() + HEAP_HEADROOM, config.workerStartTimeout());
+        if (worker.logMentions("[aot]") && cacheWarned.compareAndSet(false, true)) {
+            LOG.warnf(
+                    "The sandbox worker's AOT cache (%s) did not load, so quick workers start slower; it was"
+                            + " built for another JDK or another location of the worker: rebuild Agentry",
+                    located.dir().resolve(WorkerLauncher.CACHE));
+        }
+        LOG.debugf("Quick sandbox worker for profile '%s' ready; it serves until an optimizing one is", profile.name());
         return worker;
     }
 

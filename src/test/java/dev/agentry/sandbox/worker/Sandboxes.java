@@ -27,12 +27,18 @@ final class Sandboxes {
     record Config(
             Optional<String> workerDir,
             boolean optimize,
+            boolean quickStart,
             boolean warmOnStart,
             Optional<List<String>> workerJvmOptions,
             Duration workerStartTimeout)
             implements SandboxConfig {}
 
+    /** Without quick workers: pools start their optimizing workers only, so counts of workers are plain. */
     static WorkerSandbox start() {
+        return start(false);
+    }
+
+    static WorkerSandbox start(boolean quickStart) {
         Path none = Path.of("target", "no-assets");
         AssetsConfig assets = new AssetsConfig() {
             @Override
@@ -69,7 +75,8 @@ final class Sandboxes {
                 new SandboxCatalog(assets, Variables.of(Map.of()), new Redactor(), new AssetWatcher(assets));
         Optional<List<String>> options = Optional.ofNullable(System.getProperty("agentry.test.worker-jvm-options"))
                 .map(text -> List.of(text.split(",")));
-        return new WorkerSandbox(new Config(Optional.empty(), true, false, options, Duration.ofSeconds(90)), catalog);
+        return new WorkerSandbox(
+                new Config(Optional.empty(), true, quickStart, false, options, Duration.ofSeconds(90)), catalog);
     }
 
     /** A profile with these limits and a pool of {@code size}. */

@@ -8,7 +8,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** How a pool replaces workers that served their quota: the old one serves until the new one is warm. */
+/**
+ * How a pool replaces workers: one that served its quota, and a new pool's quick worker, serve until
+ * their successor is warm.
+ */
 class WorkerPoolTest {
 
     private final WorkerSandbox sandbox = Sandboxes.start();
@@ -41,5 +44,32 @@ class WorkerPoolTest {
                 .as("the old worker left once the new one was warm")
                 .isEqualTo(1);
         assertThat(Sandboxes.run(sandbox, profile, "6 * 7")).isInstanceOf(ExecutionResult.Completed.class);
+    }
+
+    @Test
+    void a_new_pool_serves_from_a_quick_interpreter_worker_until_its_optimizing_worker_is_warm() throws Exception {
+        WorkerSandbox quick = Sandboxes.start(true);
+        try {
+            SandboxProfile profile = Sandboxes.profile("tiers", Duration.ofSeconds(10), 100_000_000L, 1);
+
+            ExecutionResult first = Sandboxes.run(quick, profile, "6 * 7");
+
+            assertThat(first).isInstanceOf(ExecutionResult.Completed.class);
+            WorkerPool pool = quick.pool(profile);
+            assertThat(pool.implementations())
+                    .as("the quick worker served the first execution; the optimizing one starts after it")
+                    .contains("Interpreted");
+            long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!pool.implementations().equals(java.util.List.of("GraalVM CE")) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(pool.implementations())
+                    .as("the quick worker left once the optimizing one was warm")
+                    .containsExactly("GraalVM CE");
+            assertThat(pool.startedWorkers()).isEqualTo(2);
+            assertThat(Sandboxes.run(quick, profile, "6 * 7")).isInstanceOf(ExecutionResult.Completed.class);
+        } finally {
+            quick.stop(null);
+        }
     }
 }

@@ -46,4 +46,26 @@ class WorkerStartTest {
             }
         }
     }
+
+    @Test
+    void an_interpreter_worker_starts_from_the_aot_cache_the_build_trained() throws Exception {
+        WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
+        assertThat(launcher.hasCache())
+                .as("the build wrote " + WorkerLauncher.CACHE)
+                .isTrue();
+        assertThat(launcher.command(false, 384L << 20, Path.of("s"), Path.of("c")))
+                .contains("-XX:AOTCache=" + launcher.dir().resolve(WorkerLauncher.CACHE));
+        assertThat(launcher.command(true, 384L << 20, Path.of("s"), Path.of("c")))
+                .as("the JDK refuses an AOT cache beside --upgrade-module-path")
+                .noneMatch(option -> option.startsWith("-XX:AOTCache"));
+
+        try (WorkerProcess worker =
+                WorkerProcess.start(launcher, false, 384L << 20, java.time.Duration.ofSeconds(90))) {
+            assertThat(worker.ready().implementation()).isEqualTo("Interpreted");
+            assertThat(worker.logMentions("[aot]"))
+                    .as(
+                            "the JVM reported no problem with the cache (it prints [error][aot] lines when it cannot map it)")
+                    .isFalse();
+        }
+    }
 }

@@ -25,7 +25,7 @@ final class WarmUp {
             """;
 
     /** Rounds of the corpus a worker runs in its idle time, loading and compiling the common paths. */
-    private static final int CORPUS_ROUNDS = 10;
+    static final int CORPUS_ROUNDS = 10;
     /**
      * Then short executions, until creating a context (most of a small execution's cost) has been
      * compiled: it takes a few thousand before an execution settles at about half a millisecond.
@@ -33,6 +33,8 @@ final class WarmUp {
     private static final int LIGHT_ROUNDS = 4000;
     /** Warm-up executions in all; a worker that has run them does no more. */
     static final int ROUNDS = CORPUS_ROUNDS + LIGHT_ROUNDS;
+    /** Rounds of a training run for the AOT cache: the corpus and a few light ones load what executions use. */
+    static final int TRAINING_ROUNDS = CORPUS_ROUNDS + 20;
 
     private static final Protocol.Execute LIGHT = new Protocol.Execute(
             0,

@@ -29,12 +29,34 @@ public final class WorkerMain {
     private static final long GUEST_STACK_BYTES = 4L * 1024 * 1024;
     private static final Duration IDLE_BEFORE_WARM_UP = Duration.ofMillis(250);
 
+    /** The argument that makes this JVM a training run for the worker's AOT cache instead of a worker. */
+    public static final String TRAIN = "--train";
+
     private WorkerMain() {}
+
+    /**
+     * A training run: what a worker does from launch to its first executions, without a service.
+     * The build runs it with {@code -XX:AOTCacheOutput}, and the JDK writes the classes it loaded and
+     * linked into the cache when it exits normally (hence exit, not halt).
+     */
+    private static void train() {
+        GuestEngine engine = new GuestEngine();
+        WarmUp.prime(engine);
+        for (int round = 0; round < WarmUp.TRAINING_ROUNDS; round++) {
+            WarmUp.round(engine, round);
+        }
+        engine.cleanUp();
+        System.exit(0);
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: WorkerMain <unix socket path>");
+            System.err.println("usage: WorkerMain <unix socket path> | --train");
             System.exit(2);
+        }
+        if (args[0].equals(TRAIN)) {
+            train();
+            return;
         }
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
@@ -109,11 +131,14 @@ public final class WorkerMain {
             BlockingQueue<Protocol.Execute> executions,
             GuestEngine.ToolCaller caller,
             DataOutputStream out) {
+        // Without a compiler there is nothing to compile: the corpus loads the common paths, and the
+        // light rounds would only take the CPU from the workers that are starting beside this one.
+        int rounds = engine.optimized() ? WarmUp.ROUNDS : WarmUp.CORPUS_ROUNDS;
         int warmUpRounds = 0;
         boolean idle = true;
         while (true) {
             try {
-                Protocol.Execute next = warmUpRounds < WarmUp.ROUNDS
+                Protocol.Execute next = warmUpRounds < rounds
                         ? executions.poll(idle ? 0 : IDLE_BEFORE_WARM_UP.toMillis(), TimeUnit.MILLISECONDS)
                         : executions.take();
                 if (next != null) {
@@ -123,7 +148,7 @@ public final class WorkerMain {
                 }
                 idle = true;
                 WarmUp.round(engine, warmUpRounds);
-                if (++warmUpRounds == WarmUp.ROUNDS) {
+                if (++warmUpRounds == rounds) {
                     engine.settleBaseline();
                 }
             } catch (InterruptedException e) {

@@ -62,8 +62,8 @@ class ColdStartBenchIT {
                         Bench.row(
                                 "of which: the code.run step itself",
                                 "%.0f ms".formatted(codeRun[STARTS / 2]),
-                                "waiting for the profile's workers (started when the service started), the"
-                                        + " CRM query from code, the computation")));
+                                "the CRM query from code and the computation, on the pool's first worker (the"
+                                        + " quick one, while the optimizing ones are not started or not warm)")));
     }
 
     /** Returns seconds until the port answered, seconds until the run answered, and the code.run step's ms. */

@@ -73,16 +73,12 @@ class ColdStartBenchIT {
             port = socket.getLocalPort();
         }
         Path data = Path.of("target", "bench-data", "cold-" + port + "-" + attempt);
-        String java = ProcessHandle.current().info().command().orElse("java");
         long launched = System.nanoTime();
-        Process service = new ProcessBuilder(
-                        java,
+        Process service = new ProcessBuilder(PackagedService.command(
                         "-Dagentry.demo.enabled=true",
                         "-Dagentry.demo.agent=",
                         "-Dquarkus.http.port=" + port,
-                        "-Dagentry.store.url=jdbc:h2:file:./" + data.toString().replace('\\', '/'),
-                        "-jar",
-                        Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
+                        "-Dagentry.store.url=jdbc:h2:file:./" + data.toString().replace('\\', '/')))
                 .redirectErrorStream(true)
                 .redirectOutput(Files.createDirectories(data.getParent())
                         .resolve("cold-" + port + ".log")

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +29,10 @@ class PackagedDemoIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process service = new ProcessBuilder(
-                        java,
+        Process service = new ProcessBuilder(PackagedService.command(
                         "-Dagentry.demo.enabled=true",
                         "-Dquarkus.http.port=" + port,
-                        "-Dagentry.store.url=jdbc:h2:file:./target/it-data/demo-" + port,
-                        "-jar",
-                        Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
+                        "-Dagentry.store.url=jdbc:h2:file:./target/it-data/demo-" + port))
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new ArrayList<>();
@@ -53,6 +48,12 @@ class PackagedDemoIT {
             }
             String all = String.join("\n", output);
 
+            assertThat(java.nio.file.Path.of("target", "quarkus-app", ServiceTraining.CACHE))
+                    .as("the build trained the service's AOT cache")
+                    .isRegularFile();
+            assertThat(all)
+                    .as("the JVM used that cache without complaint (it prints [error][aot] lines when it cannot)")
+                    .doesNotContain("[aot]");
             assertThat(all).contains("DEMO mode: the model and the Google Calendar and Salesforce APIs are simulated");
             assertThat(all).contains("set OPENAI_API_KEY");
             assertThat(all).contains("=== DEMO run run_");

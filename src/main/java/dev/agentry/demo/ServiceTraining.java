@@ -1,0 +1,158 @@
+package dev.agentry.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Build step (run by Maven after packaging): a training run of the packaged service that writes the
+ * JDK's AOT cache {@code agentry.aot} next to {@code quarkus-run.jar}; {@code ./agentry} starts the
+ * service with it. The service runs in demo mode, so the run needs no keys and no network: it serves
+ * the demo's agents, answers a REST run of the data analyst (whose code.run calls the CRM), then is
+ * stopped the way an operator stops it, and the JDK writes the classes it loaded and linked as it
+ * exits. A failed training costs only start-up speed, so it warns and leaves no cache rather than
+ * failing the build. Usage: {@code ServiceTraining <quarkus-run.jar> <work dir>}.
+ */
+public final class ServiceTraining {
+
+    public static final String CACHE = "agentry.aot";
+    private static final Duration START = Duration.ofMinutes(2);
+    private static final int OUTPUT_LINES = 60;
+
+    private ServiceTraining() {}
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Path jar = Path.of(args[0]);
+        Path work = Path.of(args[1]);
+        Path cache = jar.resolveSibling(CACHE);
+        Files.deleteIfExists(cache);
+        Files.createDirectories(work);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process service = new ProcessBuilder(List.of(
+                        java,
+                        "-XX:AOTCacheOutput=" + cache,
+                        "-Dagentry.demo.enabled=true",
+                        "-Dquarkus.http.port=" + port,
+                        "-Dagentry.store.url=jdbc:h2:file:./"
+                                + work.resolve("store").toString().replace('\\', '/'),
+                        "-jar",
+                        jar.toString()))
+                .redirectErrorStream(true)
+                .start();
+        Deque<String> output = new ArrayDeque<>();
+        CountDownLatch demoDone = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().start(() -> collect(service, output, demoDone));
+        String problem;
+        try {
+            problem = exercise(port, demoDone);
+        } finally {
+            // Through the handle: Process.destroy() would also close the pipe the service logs to, and
+            // the JDK writes the cache while the service exits, after its last lines.
+            service.toHandle().destroy();
+        }
+        boolean exited = service.waitFor(5, TimeUnit.MINUTES);
+        if (problem == null && !exited) {
+            problem = "the service did not exit within 5 minutes of being stopped";
+        }
+        if (problem == null && !Files.isRegularFile(cache)) {
+            problem = "the JDK wrote no cache on exit (exit code " + service.exitValue() + ")";
+        }
+        if (problem != null) {
+            service.destroyForcibly();
+            Files.deleteIfExists(cache);
+            synchronized (output) {
+                System.err.println("[WARNING] The service's AOT cache was not written (" + problem
+                        + "); ./agentry starts the service without it. The training run's last output:\n  "
+                        + String.join("\n  ", output));
+            }
+            return;
+        }
+        System.out.printf("[INFO] Service AOT cache written: %s (%d MiB)%n", cache, Files.size(cache) >> 20);
+    }
+
+    /** What the training asks of the service; returns why it could not, or null. */
+    private static String exercise(int port, CountDownLatch demoDone) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        long deadline = System.nanoTime() + START.toNanos();
+        while (true) {
+            try {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/v1/agents"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    break;
+                }
+            } catch (ConnectException notYet) {
+                // not listening yet
+            } catch (IOException e) {
+                return "GET /v1/agents failed: " + e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                return "the service did not answer within " + START.toSeconds() + " s";
+            }
+            Thread.sleep(50);
+        }
+        if (!demoDone.await(START.toSeconds(), TimeUnit.SECONDS)) {
+            return "the demo's runs did not finish within " + START.toSeconds() + " s";
+        }
+        try {
+            HttpResponse<String> run = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/agents/data-analyst/runs"))
+                            .header("Content-Type", "application/json")
+                            .timeout(START)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"input\": \"How big is the open pipeline?\", \"wait\": true}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return run.statusCode() == 200 && run.body().contains("\"succeeded\"")
+                    ? null
+                    : "the data-analyst run answered " + run.statusCode() + ": " + run.body();
+        } catch (IOException e) {
+            return "the data-analyst run failed: " + e.getMessage();
+        }
+    }
+
+    /** Keeps the service's last lines, and notes when the demo says it is serving (its runs are done). */
+    private static void collect(Process service, Deque<String> output, CountDownLatch demoDone) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("Agentry is serving on")) {
+                    demoDone.countDown();
+                }
+                synchronized (output) {
+                    output.addLast(line);
+                    if (output.size() > OUTPUT_LINES) {
+                        output.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException gone) {
+            // the service exited
+        }
+    }
+}

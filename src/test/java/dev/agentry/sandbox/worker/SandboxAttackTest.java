@@ -22,13 +22,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Guest code that attacks the sandbox, each case against real worker processes. For every case: the
- * attack ends as expected, an unrelated execution running at the same time is unaffected, the next
- * execution works, the service's own heap does not absorb the attack, and nothing the guest can see
- * names a host class.
+ * Guest code that attacks the sandbox, each case against real worker processes, both kinds: workers
+ * with the optimizing compiler, and interpreter-only workers as pools start them first (quick
+ * workers, from the AOT cache). For every case: the attack ends as expected, an unrelated execution
+ * running at the same time is unaffected, the next execution works, the service's own heap does not
+ * absorb the attack, and nothing the guest can see names a host class.
  */
 class SandboxAttackTest {
 
@@ -39,17 +41,28 @@ class SandboxAttackTest {
             Sandboxes.profile("attack", Duration.ofSeconds(3), 20_000_000L, 2, "crm.find");
     private static final String BYSTANDER = "let s = 0; for (let i = 0; i < 100000; i++) { s += i } s";
 
-    private static WorkerSandbox sandbox;
+    private static WorkerSandbox optimizing;
+    private static WorkerSandbox interpreter;
 
     @BeforeAll
     static void start() {
-        sandbox = Sandboxes.start();
-        assertThat(run("1 + 1")).isInstanceOf(ExecutionResult.Completed.class);
+        optimizing = Sandboxes.start();
+        interpreter = Sandboxes.startInterpreter();
+        for (WorkerSandbox sandbox : List.of(optimizing, interpreter)) {
+            assertThat(run(sandbox, "1 + 1")).isInstanceOf(ExecutionResult.Completed.class);
+        }
     }
 
     @AfterAll
     static void stop() {
-        sandbox.stop(null);
+        optimizing.stop(null);
+        interpreter.stop(null);
+    }
+
+    /** Every attack against each kind of worker. */
+    static Stream<Arguments> attacksOnEachKind() {
+        return attacks()
+                .flatMap(attack -> Stream.of(Arguments.of("optimizing", attack), Arguments.of("interpreter", attack)));
     }
 
     /** What an attack must end as. */
@@ -201,22 +214,23 @@ class SandboxAttackTest {
                 new Attack("a circular result", "const a = {}; a.self = a; a", error("circular")));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("attacks")
-    void an_attack_ends_its_own_execution_and_nothing_else(Attack attack) throws Exception {
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("attacksOnEachKind")
+    void an_attack_ends_its_own_execution_and_nothing_else(String kind, Attack attack) throws Exception {
+        WorkerSandbox sandbox = kind.equals("optimizing") ? optimizing : interpreter;
         long heapBefore = serviceHeap();
-        CompletableFuture<ExecutionResult> bystander = CompletableFuture.supplyAsync(() -> run(BYSTANDER));
+        CompletableFuture<ExecutionResult> bystander = CompletableFuture.supplyAsync(() -> run(sandbox, BYSTANDER));
 
-        ExecutionResult result = run(attack.source());
+        ExecutionResult result = run(sandbox, attack.source());
 
         assertThat(result).as("%s ended as %s", attack.name(), result).matches(attack.expected());
         assertThat(visibleText(result)).doesNotContainPattern(HOST_NAMES);
         assertThat(bystander.get(60, TimeUnit.SECONDS)).matches(value(LongNode.valueOf(4999950000L)));
-        assertThat(run("[1, 2, 3].map(x => x * 2)")).matches(value(JSON.readTree("[2,4,6]")));
+        assertThat(run(sandbox, "[1, 2, 3].map(x => x * 2)")).matches(value(JSON.readTree("[2,4,6]")));
         assertThat(serviceHeap() - heapBefore).isLessThan(32L * 1024 * 1024);
     }
 
-    private static ExecutionResult run(String source) {
+    private static ExecutionResult run(WorkerSandbox sandbox, String source) {
         return Sandboxes.run(sandbox, PROFILE, source, null, List.of("crm.find"), EchoTools.INSTANCE);
     }
 

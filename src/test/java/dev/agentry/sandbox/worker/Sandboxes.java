@@ -35,10 +35,19 @@ final class Sandboxes {
 
     /** Without quick workers: pools start their optimizing workers only, so counts of workers are plain. */
     static WorkerSandbox start() {
-        return start(false);
+        return start(true, false);
     }
 
     static WorkerSandbox start(boolean quickStart) {
+        return start(true, quickStart);
+    }
+
+    /** Interpreter-only workers, started as quick workers are: from the build's AOT cache. */
+    static WorkerSandbox startInterpreter() {
+        return start(false, false);
+    }
+
+    private static WorkerSandbox start(boolean optimize, boolean quickStart) {
         Path none = Path.of("target", "no-assets");
         AssetsConfig assets = new AssetsConfig() {
             @Override
@@ -76,7 +85,7 @@ final class Sandboxes {
         Optional<List<String>> options = Optional.ofNullable(System.getProperty("agentry.test.worker-jvm-options"))
                 .map(text -> List.of(text.split(",")));
         return new WorkerSandbox(
-                new Config(Optional.empty(), true, quickStart, false, options, Duration.ofSeconds(90)), catalog);
+                new Config(Optional.empty(), optimize, quickStart, false, options, Duration.ofSeconds(90)), catalog);
     }
 
     /** A profile with these limits and a pool of {@code size}. */

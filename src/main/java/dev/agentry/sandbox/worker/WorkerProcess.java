@@ -46,6 +46,9 @@ final class WorkerProcess implements AutoCloseable {
     private final DataOutputStream out;
     private final Protocol.Ready ready;
     private final Deque<String> log;
+    /** Reads the worker's output into {@link #log}; it ends when the worker has exited and all is read. */
+    private final Thread drainer;
+
     private volatile Pending pending;
     private int executions;
 
@@ -58,7 +61,8 @@ final class WorkerProcess implements AutoCloseable {
             DataInputStream in,
             DataOutputStream out,
             Protocol.Ready ready,
-            Deque<String> log) {
+            Deque<String> log,
+            Thread drainer) {
         this.process = process;
         this.home = home;
         this.socket = socket;
@@ -66,6 +70,7 @@ final class WorkerProcess implements AutoCloseable {
         this.out = out;
         this.ready = ready;
         this.log = log;
+        this.drainer = drainer;
         Thread.ofVirtual().name("sandbox-worker-" + process.pid()).start(this::readFrames);
     }
 
@@ -88,7 +93,7 @@ final class WorkerProcess implements AutoCloseable {
         Deque<String> log = new ArrayDeque<>();
         // A platform thread: reading a process pipe blocks in native code and would pin a virtual
         // thread's carrier for the worker's whole life, starving every other virtual thread.
-        Thread.ofPlatform()
+        Thread drainer = Thread.ofPlatform()
                 .daemon()
                 .name("sandbox-worker-log-" + process.pid())
                 .start(() -> drain(process.getInputStream(), log));
@@ -99,7 +104,7 @@ final class WorkerProcess implements AutoCloseable {
             if (!(Protocol.read(in) instanceof Protocol.Ready ready)) {
                 throw new IOException("the worker did not introduce itself");
             }
-            return new WorkerProcess(process, home, socket, in, out, ready, log);
+            return new WorkerProcess(process, home, socket, in, out, ready, log, drainer);
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             deleteQuietly(home);
@@ -228,7 +233,10 @@ final class WorkerProcess implements AutoCloseable {
     /** What to report when the worker died mid-execution: its exit code and log say why. */
     private Protocol.Result died(Protocol.Execute execution) {
         try {
-            process.waitFor(2, TimeUnit.SECONDS);
+            // Its last words (a JVM that aborts on a stack overflow says so) arrive after it exits.
+            if (process.waitFor(5, TimeUnit.SECONDS)) {
+                drainer.join(Duration.ofSeconds(1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -243,7 +251,9 @@ final class WorkerProcess implements AutoCloseable {
             return stopped(
                     execution, "memory", "the code used more memory than its worker has; the worker was replaced");
         }
-        LOG.warnf("A sandbox worker died while running code%s", lastLines(snapshot()));
+        LOG.warnf(
+                "A sandbox worker (exit code %s) died while running code%s",
+                process.isAlive() ? "none yet" : String.valueOf(process.exitValue()), lastLines(snapshot()));
         return failed(execution, "the sandbox worker stopped unexpectedly while running the code; it was replaced");
     }
 

@@ -5,6 +5,7 @@ import dev.agentry.sandbox.ToolBridge;
 import dev.agentry.sandbox.worker.guest.Protocol;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -218,7 +219,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** What the pool's workers run ({@code Interpreted} or the compiler's name), one entry each. */
-    java.util.List<String> implementations() {
+    List<String> implementations() {
         return all.stream().map(worker -> worker.ready().implementation()).toList();
     }
 

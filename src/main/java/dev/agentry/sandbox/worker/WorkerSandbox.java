@@ -205,7 +205,9 @@ public class WorkerSandbox implements CodeSandbox {
                             + " built for another JDK or another location of the worker: rebuild Agentry",
                     located.dir().resolve(WorkerLauncher.CACHE));
         }
-        LOG.debugf("Quick sandbox worker for profile '%s' ready; it serves until an optimizing one is", profile.name());
+        LOG.debugf(
+                "Quick sandbox worker for profile '%s' ready; it serves until an optimizing one is warm",
+                profile.name());
         return worker;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +18,7 @@ public final class WorkerTraining {
     private WorkerTraining() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        WorkerLauncher launcher = WorkerLauncher.locate(Optional.of(args[0]), java.util.List.of());
+        WorkerLauncher launcher = WorkerLauncher.locate(Optional.of(args[0]), List.of());
         Path cache = launcher.dir().resolve(WorkerLauncher.CACHE);
         Files.deleteIfExists(cache);
         Process training = new ProcessBuilder(launcher.trainingCommand())

@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A sandbox worker process. It connects to the service over the Unix socket named on its command
  * line and reads frames from then on, while its guest thread creates the engine and first context
- * (the one slow step of a cold JVM), says {@link Protocol.Ready} and runs executions one at a time. After answering, it closes the execution's context and prepares the one the next execution will use; idle time goes to
- * warm-up rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
- * fatal reports there (a stack overflow ends this JVM on purpose, see the service's launcher), so the
- * protocol never shares them. When the service goes away, the socket closes and the worker exits.
+ * (the one slow step of a cold JVM), says {@link Protocol.Ready} and runs executions one at a time.
+ * After answering, it closes the execution's context and prepares the one the next execution will
+ * use; idle time goes to warm-up rounds, which an arriving execution cancels. Its stdout and stderr
+ * are only logs: the JVM writes fatal reports there (a stack overflow ends this JVM on purpose, see
+ * the service's launcher), so the protocol never shares them. When the service goes away, the socket
+ * closes and the worker exits. With {@value #TRAIN} instead of a socket it is the build's training
+ * run for the AOT cache.
  */
 public final class WorkerMain {
 

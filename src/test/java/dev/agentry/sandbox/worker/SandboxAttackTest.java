@@ -20,7 +20,6 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,28 +40,33 @@ class SandboxAttackTest {
             Sandboxes.profile("attack", Duration.ofSeconds(3), 20_000_000L, 2, "crm.find");
     private static final String BYSTANDER = "let s = 0; for (let i = 0; i < 100000; i++) { s += i } s";
 
-    private static WorkerSandbox optimizing;
-    private static WorkerSandbox interpreter;
+    /** One kind of worker at a time: two pools side by side would starve each other on two cores. */
+    private static String running;
 
-    @BeforeAll
-    static void start() {
-        optimizing = Sandboxes.start();
-        interpreter = Sandboxes.startInterpreter();
-        for (WorkerSandbox sandbox : List.of(optimizing, interpreter)) {
-            assertThat(run(sandbox, "1 + 1")).isInstanceOf(ExecutionResult.Completed.class);
-        }
-    }
+    private static WorkerSandbox sandbox;
 
     @AfterAll
     static void stop() {
-        optimizing.stop(null);
-        interpreter.stop(null);
+        if (sandbox != null) {
+            sandbox.stop(null);
+        }
     }
 
-    /** Every attack against each kind of worker. */
+    /** Every attack against workers with the compiler, then every attack against interpreter-only ones. */
     static Stream<Arguments> attacksOnEachKind() {
-        return attacks()
-                .flatMap(attack -> Stream.of(Arguments.of("optimizing", attack), Arguments.of("interpreter", attack)));
+        return Stream.of("optimizing", "interpreter")
+                .flatMap(kind -> attacks().map(attack -> Arguments.of(kind, attack)));
+    }
+
+    /** The sandbox for {@code wanted}, started when the cases of that kind begin (the other one is stopped). */
+    private static WorkerSandbox sandbox(String wanted) {
+        if (!wanted.equals(running)) {
+            stop();
+            sandbox = wanted.equals("optimizing") ? Sandboxes.start() : Sandboxes.startInterpreter();
+            running = wanted;
+            assertThat(run(sandbox, "1 + 1")).isInstanceOf(ExecutionResult.Completed.class);
+        }
+        return sandbox;
     }
 
     /** What an attack must end as. */
@@ -217,7 +221,7 @@ class SandboxAttackTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("attacksOnEachKind")
     void an_attack_ends_its_own_execution_and_nothing_else(String kind, Attack attack) throws Exception {
-        WorkerSandbox sandbox = kind.equals("optimizing") ? optimizing : interpreter;
+        WorkerSandbox sandbox = sandbox(kind);
         long heapBefore = serviceHeap();
         CompletableFuture<ExecutionResult> bystander = CompletableFuture.supplyAsync(() -> run(sandbox, BYSTANDER));
 

@@ -34,6 +34,24 @@ final class WorkerLauncher {
     /** Only the optimizing runtime needs these; without them Truffle runs its interpreter. */
     private static final List<String> OPTIMIZING_ONLY = List.of("truffle-runtime.jar", "jniutils.jar");
 
+    /** The kinds of worker a pool runs. */
+    enum Kind {
+        /** GraalJS with the optimizing compiler: seconds to warm up, then the fastest. */
+        OPTIMIZING,
+        /** The GraalJS interpreter, where the optimizing compiler cannot run. */
+        INTERPRETER,
+        /**
+         * The interpreter from the AOT cache with the JVM's quick compiler only: ready soonest and
+         * lightest on the CPU while the service itself starts; it serves only until an optimizing
+         * worker is warm, so it never needs the JVM's slower, stronger compiler.
+         */
+        QUICK;
+
+        boolean optimizing() {
+            return this == OPTIMIZING;
+        }
+    }
+
     private final Path dir;
     private final Path jar;
     private final String java;
@@ -86,15 +104,20 @@ final class WorkerLauncher {
         return Files.isRegularFile(dir.resolve(CACHE));
     }
 
-    /** The command that starts one worker connecting to {@code socket}. */
-    List<String> command(boolean optimize, long heapBytes, Path socket, Path crashLog) {
+    /** The command that starts one worker of {@code kind} connecting to {@code socket}. */
+    List<String> command(Kind kind, long heapBytes, Path socket, Path crashLog) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(extraOptions);
-        if (!optimize && hasCache()) {
+        if (!kind.optimizing() && hasCache()) {
             command.add("-XX:AOTCache=" + dir.resolve(CACHE));
         }
-        command.addAll(jvmOptions(optimize, heapBytes, crashLog));
+        if (kind == Kind.QUICK) {
+            // C1 only: measured on 2 cores, ready in ~580 ms instead of ~750 ms and a first execution
+            // in ~175 ms instead of ~280 ms, with a third less CPU taken from the starting service.
+            command.add("-XX:TieredStopAtLevel=1");
+        }
+        command.addAll(jvmOptions(kind.optimizing(), heapBytes, crashLog));
         command.add(socket.toString());
         return command;
     }

@@ -79,15 +79,14 @@ final class WorkerProcess implements AutoCloseable {
      *
      * @throws IOException with the worker's last log lines when it does not come up in time
      */
-    static WorkerProcess start(WorkerLauncher launcher, boolean optimize, long heapBytes, Duration timeout)
+    static WorkerProcess start(WorkerLauncher launcher, WorkerLauncher.Kind kind, long heapBytes, Duration timeout)
             throws IOException {
         Path home = Files.createTempDirectory(
                 "agentry-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socketPath = home.resolve("worker.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        Process process = new ProcessBuilder(
-                        launcher.command(optimize, heapBytes, socketPath, home.resolve("crash.log")))
+        Process process = new ProcessBuilder(launcher.command(kind, heapBytes, socketPath, home.resolve("crash.log")))
                 .redirectErrorStream(true)
                 .start();
         Deque<String> log = new ArrayDeque<>();

@@ -176,7 +176,11 @@ public class WorkerSandbox implements CodeSandbox {
         WorkerLauncher located = launcher();
         WorkerProcess worker = optimize == null ? firstWorker(located, heap) : null;
         if (worker == null) {
-            worker = WorkerProcess.start(located, optimize, heap, config.workerStartTimeout());
+            worker = WorkerProcess.start(
+                    located,
+                    optimize ? WorkerLauncher.Kind.OPTIMIZING : WorkerLauncher.Kind.INTERPRETER,
+                    heap,
+                    config.workerStartTimeout());
         }
         LOG.debugf(
                 "Sandbox worker for profile '%s' ready (%s)",
@@ -198,7 +202,10 @@ public class WorkerSandbox implements CodeSandbox {
             return null;
         }
         WorkerProcess worker = WorkerProcess.start(
-                located, false, profile.limits().memory().bytes() + HEAP_HEADROOM, config.workerStartTimeout());
+                located,
+                WorkerLauncher.Kind.QUICK,
+                profile.limits().memory().bytes() + HEAP_HEADROOM,
+                config.workerStartTimeout());
         if (worker.logMentions("[aot]") && cacheWarned.compareAndSet(false, true)) {
             LOG.warnf(
                     "The sandbox worker's AOT cache (%s) did not load, so quick workers start slower; it was"
@@ -233,7 +240,8 @@ public class WorkerSandbox implements CodeSandbox {
             return null;
         }
         try {
-            WorkerProcess worker = WorkerProcess.start(located, true, heap, config.workerStartTimeout());
+            WorkerProcess worker =
+                    WorkerProcess.start(located, WorkerLauncher.Kind.OPTIMIZING, heap, config.workerStartTimeout());
             optimize = worker.ready().optimized();
             implementation = worker.ready().implementation();
             if (optimize) {

@@ -25,7 +25,8 @@ class WorkerStartTest {
         Process worker;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socketPath));
-            worker = new ProcessBuilder(launcher.command(false, 128L << 20, socketPath, home.resolve("crash.log")))
+            worker = new ProcessBuilder(launcher.command(
+                            WorkerLauncher.Kind.INTERPRETER, 128L << 20, socketPath, home.resolve("crash.log")))
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("worker.log").toFile())
                     .start();
@@ -48,19 +49,24 @@ class WorkerStartTest {
     }
 
     @Test
-    void an_interpreter_worker_starts_from_the_aot_cache_the_build_trained() throws Exception {
+    void interpreter_and_quick_workers_start_from_the_aot_cache_the_build_trained() throws Exception {
         WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
         assertThat(launcher.hasCache())
                 .as("the build wrote " + WorkerLauncher.CACHE)
                 .isTrue();
-        assertThat(launcher.command(false, 384L << 20, Path.of("s"), Path.of("c")))
+        assertThat(launcher.command(WorkerLauncher.Kind.INTERPRETER, 384L << 20, Path.of("s"), Path.of("c")))
                 .contains("-XX:AOTCache=" + launcher.dir().resolve(WorkerLauncher.CACHE));
-        assertThat(launcher.command(true, 384L << 20, Path.of("s"), Path.of("c")))
+        assertThat(launcher.command(WorkerLauncher.Kind.OPTIMIZING, 384L << 20, Path.of("s"), Path.of("c")))
                 .as("the JDK refuses an AOT cache beside --upgrade-module-path")
                 .noneMatch(option -> option.startsWith("-XX:AOTCache"));
+        assertThat(launcher.command(WorkerLauncher.Kind.QUICK, 384L << 20, Path.of("s"), Path.of("c")))
+                .contains("-XX:AOTCache=" + launcher.dir().resolve(WorkerLauncher.CACHE), "-XX:TieredStopAtLevel=1");
+        assertThat(launcher.command(WorkerLauncher.Kind.INTERPRETER, 384L << 20, Path.of("s"), Path.of("c")))
+                .as("a worker that runs the interpreter for good keeps the JVM's optimizing compiler")
+                .doesNotContain("-XX:TieredStopAtLevel=1");
 
-        try (WorkerProcess worker =
-                WorkerProcess.start(launcher, false, 384L << 20, java.time.Duration.ofSeconds(90))) {
+        try (WorkerProcess worker = WorkerProcess.start(
+                launcher, WorkerLauncher.Kind.QUICK, 384L << 20, java.time.Duration.ofSeconds(90))) {
             assertThat(worker.ready().implementation()).isEqualTo("Interpreted");
             assertThat(worker.logMentions("[aot]"))
                     .as(

@@ -8,7 +8,11 @@ import dev.agentry.asset.AssetsConfig;
 import dev.agentry.asset.Redactor;
 import dev.agentry.asset.Variables;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +33,16 @@ public class ToolsetCatalog {
                 redactor);
         catalog.refresh();
         watcher.watch(catalog::refresh);
+    }
+
+    /**
+     * Loads the toolsets on a thread of their own as the start begins, beside the other slow parts of
+     * the start (the run store's migration, the demo's simulators); the start waits for it where it
+     * needs them.
+     */
+    static void loadEarly(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ToolsetCatalog toolsets) {
+        Thread.ofPlatform().daemon().name("agentry-toolsets-load").start(toolsets::list);
     }
 
     public List<AssetEntry<ToolsetDefinition>> list() {

@@ -2,9 +2,13 @@ package dev.agentry.run.jdbc;
 
 import dev.agentry.run.RunStore;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.interceptor.Interceptor;
 
 /** Opens the configured database at startup, so a wrong URL fails the start with its reason. */
 @ApplicationScoped
@@ -16,6 +20,22 @@ public class StoreProducer {
     StoreDatabase database(StoreConfig config) {
         return StoreDatabase.open(
                 config.url(), config.username().orElse(null), config.password().orElse(null), config.maxConnections());
+    }
+
+    /**
+     * Opens the store on a thread of its own as the start begins: migrating a new database takes most
+     * of a second, which this way overlaps the rest of the start. Whatever needs the store first waits
+     * for that opening; if it fails, the start opens the store again and fails with the reason.
+     */
+    void openEarly(
+            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, StoreDatabase database) {
+        Thread.ofPlatform().daemon().name("agentry-store-open").start(() -> {
+            try {
+                database.exclusive();
+            } catch (RuntimeException reportedByTheStart) {
+                // not logged here: the start's own opening fails the same way and says why
+            }
+        });
     }
 
     void close(@Disposes StoreDatabase database) {

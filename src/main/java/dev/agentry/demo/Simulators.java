@@ -13,12 +13,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.agentry.StartOrder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,9 +68,7 @@ public class Simulators {
      * a second, which this way overlaps the rest of the start); the toolsets that point at them wait.
      */
     static void startEarly(
-            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
-            DemoConfig config,
-            Simulators simulators) {
+            @Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, DemoConfig config, Simulators simulators) {
         if (config.enabled()) {
             Thread.ofPlatform().daemon().name("agentry-simulators-start").start(simulators::baseUrl);
         }

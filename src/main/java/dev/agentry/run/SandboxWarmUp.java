@@ -1,5 +1,6 @@
 package dev.agentry.run;
 
+import dev.agentry.StartOrder;
 import dev.agentry.agent.AgentCatalog;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.AssetEntry;
@@ -11,7 +12,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -38,7 +38,7 @@ public class SandboxWarmUp {
         this.sandbox = sandbox;
     }
 
-    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+    void onStart(@Observes @Priority(StartOrder.SANDBOX_WORKERS) StartupEvent event) {
         if (config.warmOnStart()) {
             profilesInUse().forEach(sandbox::prepare);
         }

@@ -1,5 +1,6 @@
 package dev.agentry.tool;
 
+import dev.agentry.StartOrder;
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.asset.AssetFolder;
@@ -12,7 +13,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,8 +40,7 @@ public class ToolsetCatalog {
      * the start (the run store's migration, the demo's simulators); the start waits for it where it
      * needs them.
      */
-    static void loadEarly(
-            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ToolsetCatalog toolsets) {
+    static void loadEarly(@Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, ToolsetCatalog toolsets) {
         Thread.ofPlatform().daemon().name("agentry-toolsets-load").start(toolsets::list);
     }
 

@@ -1,5 +1,6 @@
 package dev.agentry.run.jdbc;
 
+import dev.agentry.StartOrder;
 import dev.agentry.run.RunStore;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
@@ -8,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import jakarta.interceptor.Interceptor;
 
 /** Opens the configured database at startup, so a wrong URL fails the start with its reason. */
 @ApplicationScoped
@@ -27,8 +27,7 @@ public class StoreProducer {
      * of a second, which this way overlaps the rest of the start. Whatever needs the store first waits
      * for that opening; if it fails, the start opens the store again and fails with the reason.
      */
-    void openEarly(
-            @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, StoreDatabase database) {
+    void openEarly(@Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, StoreDatabase database) {
         Thread.ofPlatform().daemon().name("agentry-store-open").start(() -> {
             try {
                 database.exclusive();

@@ -24,6 +24,17 @@ import org.junit.jupiter.api.Test;
 class PackagedDemoIT {
 
     @Test
+    void the_launcher_starts_the_service_with_the_jvm_options_the_cache_was_trained_with() throws Exception {
+        String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("agentry")).stream()
+                .filter(text -> text.startsWith("service_options=("))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("./agentry sets no service_options"));
+        List<String> options = List.of(
+                line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')).split(" "));
+        assertThat(options).isEqualTo(ServiceTraining.JVM_OPTIONS);
+    }
+
+    @Test
     void the_packaged_service_runs_the_demo_prints_its_transcript_and_keeps_serving() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -12,7 +12,7 @@ final class PackagedService {
 
     private PackagedService() {}
 
-    /** The command line: this JVM's java, the cache, {@code options}, then the app. */
+    /** The command line: this JVM's java, the cache, the service's JVM options, {@code options}, then the app. */
     static List<String> command(String... options) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -20,6 +20,7 @@ final class PackagedService {
         if (Files.isRegularFile(cache)) {
             command.add("-XX:AOTCache=" + cache);
         }
+        command.addAll(ServiceTraining.JVM_OPTIONS);
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(APP.resolve("quarkus-run.jar").toString());

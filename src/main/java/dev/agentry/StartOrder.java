@@ -21,4 +21,20 @@ public final class StartOrder {
     public static final int BACKGROUND = SANDBOX_WORKERS + 1;
 
     private StartOrder() {}
+
+    /**
+     * Starts {@code work} on a daemon thread of its own, for the {@link #BACKGROUND} observers. The
+     * work is getting a bean ready ahead of need; whatever needs the bean later waits for it or, if
+     * this attempt failed, does the work again and fails the start there with the reason, so a failure
+     * here is left for that attempt to report rather than logged twice.
+     */
+    public static void inBackground(String name, Runnable work) {
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException reportedWhereNeeded) {
+                // see above
+            }
+        });
+    }
 }

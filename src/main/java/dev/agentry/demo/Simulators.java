@@ -70,7 +70,7 @@ public class Simulators {
     static void startEarly(
             @Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, DemoConfig config, Simulators simulators) {
         if (config.enabled()) {
-            Thread.ofPlatform().daemon().name("agentry-simulators-start").start(simulators::baseUrl);
+            StartOrder.inBackground("agentry-simulators-start", simulators::baseUrl);
         }
     }
 

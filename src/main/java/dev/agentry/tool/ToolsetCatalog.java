@@ -41,7 +41,7 @@ public class ToolsetCatalog {
      * needs them.
      */
     static void loadEarly(@Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, ToolsetCatalog toolsets) {
-        Thread.ofPlatform().daemon().name("agentry-toolsets-load").start(toolsets::list);
+        StartOrder.inBackground("agentry-toolsets-load", toolsets::list);
     }
 
     public List<AssetEntry<ToolsetDefinition>> list() {

@@ -91,4 +91,26 @@ class PackagedDemoIT {
             }
         }
     }
+
+    @Test
+    void a_store_that_cannot_open_fails_the_start_with_its_reason() throws Exception {
+        // The store opens on a thread of its own as the start begins; its failure must still end the start.
+        Process service = new ProcessBuilder(PackagedService.command(
+                        "-Dquarkus.http.port=0",
+                        "-Dagentry.sandbox.warm-on-start=false",
+                        "-Dagentry.store.url=jdbc:mysql://db/runs"))
+                .redirectErrorStream(true)
+                .start();
+        try {
+            String output = new String(service.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.exitValue()).isNotZero();
+            assertThat(output)
+                    .contains("the run store URL 'jdbc:mysql://db/runs' is not supported; use jdbc:h2:file:<path> or"
+                            + " jdbc:postgresql://<host>:<port>/<database> in AGENTRY_STORE_URL")
+                    .doesNotContain("Agentry is serving on");
+        } finally {
+            service.destroyForcibly();
+        }
+    }
 }

@@ -28,13 +28,7 @@ public class StoreProducer {
      * for that opening; if it fails, the start opens the store again and fails with the reason.
      */
     void openEarly(@Observes @Priority(StartOrder.BACKGROUND) StartupEvent event, StoreDatabase database) {
-        Thread.ofPlatform().daemon().name("agentry-store-open").start(() -> {
-            try {
-                database.exclusive();
-            } catch (RuntimeException reportedByTheStart) {
-                // not logged here: the start's own opening fails the same way and says why
-            }
-        });
+        StartOrder.inBackground("agentry-store-open", database::exclusive);
     }
 
     void close(@Disposes StoreDatabase database) {

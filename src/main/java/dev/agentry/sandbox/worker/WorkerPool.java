@@ -81,12 +81,9 @@ final class WorkerPool implements AutoCloseable {
             LOG.debugf("No quick sandbox worker for profile '%s' (%s)", profile.name(), e.getMessage());
         }
         if (quick != null) {
-            if (closed) {
-                quick.close();
+            if (!admit(quick)) {
                 return;
             }
-            started.incrementAndGet();
-            all.add(quick);
             retiring.add(quick);
             this.quick = quick;
             idle.offer(quick);
@@ -178,6 +175,17 @@ final class WorkerPool implements AutoCloseable {
         Thread.ofVirtual().start(worker::close);
     }
 
+    /** Counts a worker that has started as the pool's, or closes it when the pool closed meanwhile. */
+    private boolean admit(WorkerProcess worker) {
+        if (closed) {
+            worker.close();
+            return false;
+        }
+        started.incrementAndGet();
+        all.add(worker);
+        return true;
+    }
+
     /**
      * Starts a worker in the background and adds it to the pool, retiring {@code predecessor} (if
      * any) once it is ready; retries with growing pauses on failure.
@@ -190,12 +198,9 @@ final class WorkerPool implements AutoCloseable {
             try {
                 Thread.sleep(pause);
                 WorkerProcess worker = starter.start(profile);
-                if (closed) {
-                    worker.close();
+                if (!admit(worker)) {
                     return;
                 }
-                started.incrementAndGet();
-                all.add(worker);
                 idle.offer(worker);
                 if (predecessor != null) {
                     retire(predecessor);

@@ -71,7 +71,10 @@ final class WorkerProcess implements AutoCloseable {
         this.ready = ready;
         this.log = log;
         this.drainer = drainer;
-        Thread.ofVirtual().name("sandbox-worker-" + process.pid()).start(this::readFrames);
+        // A platform thread: blocked in the kernel, it wakes as soon as a frame arrives. A virtual one
+        // waits for the JDK's poller to notice the socket and then for a carrier; on 2 busy cores that
+        // added ~100 µs to every answer (measured: 46 vs 148 µs from the worker's write to this read).
+        Thread.ofPlatform().daemon().name("sandbox-worker-" + process.pid()).start(this::readFrames);
     }
 
     /**

@@ -2,6 +2,8 @@ import dev.langchain4j.code.graalvm.GraalVmJavaScriptExecutionEngine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The peer's side of the code-execution benchmark, run in a JVM of its own on the peer's classpath:
  * langchain4j's GraalVmJavaScriptExecutionEngine on the same snippets as Agentry. Prints one line of
- * JSON with its figures. Usage: java -cp <peer classpath> PeerBench.java
+ * JSON with its figures. Usage: java -cp <peer classpath> PeerBench.java <warm-up counts, comma-separated>
  */
 public class PeerBench {
 
@@ -21,16 +23,22 @@ public class PeerBench {
     public static void main(String[] args) throws Exception {
         GraalVmJavaScriptExecutionEngine engine = new GraalVmJavaScriptExecutionEngine();
         check(engine.execute(SMALL), "{\"sum\":499500}");
-        for (int i = 0; i < 6_000; i++) {
-            engine.execute(SMALL);
+        // The small snippet's p50 after each number of warm-up executions on the command line.
+        StringJoiner smallP50 = new StringJoiner(", ", "[", "]");
+        int warmedUp = 0;
+        for (String checkpoint : args[0].split(",")) {
+            for (int target = Integer.parseInt(checkpoint); warmedUp < target; warmedUp++) {
+                engine.execute(SMALL);
+            }
+            double[] small = new double[1_000];
+            for (int i = 0; i < small.length; i++) {
+                long t0 = System.nanoTime();
+                engine.execute(SMALL);
+                small[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(small);
+            smallP50.add(String.format(Locale.ROOT, "%.3f", small[small.length / 2]));
         }
-        double[] small = new double[1_000];
-        for (int i = 0; i < small.length; i++) {
-            long t0 = System.nanoTime();
-            engine.execute(SMALL);
-            small[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(small);
 
         check(engine.execute(CPU), "29999994");
         double[] cpu = new double[3];
@@ -51,9 +59,10 @@ public class PeerBench {
         forever.join(5_000);
 
         System.out.printf(
-                "{\"smallP50Ms\": %.3f, \"cpuMedianMs\": %.1f, \"throughputPerSecond\": %.1f,"
+                Locale.ROOT,
+                "{\"smallP50Ms\": %s, \"cpuMedianMs\": %.1f, \"throughputPerSecond\": %.1f,"
                         + " \"infiniteLoopReturnedWithin5s\": %s, \"jvm\": \"%s\"}%n",
-                small[small.length / 2], cpu[cpu.length / 2], throughput, returned.get(), Runtime.version());
+                smallP50, cpu[cpu.length / 2], throughput, returned.get(), Runtime.version());
         System.exit(0);
     }
 

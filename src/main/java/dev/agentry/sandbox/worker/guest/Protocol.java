@@ -1,10 +1,12 @@
 package dev.agentry.sandbox.worker.guest;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,6 +18,8 @@ public final class Protocol {
 
     /** Largest frame either side accepts; a longer one means a broken or hostile peer. */
     public static final int MAX_FRAME = 64 * 1024 * 1024;
+    /** A frame's header: its type byte and its payload's length. */
+    public static final int HEADER = 1 + Integer.BYTES;
 
     private static final byte READY = 1;
     private static final byte EXECUTE = 2;
@@ -76,7 +80,18 @@ public final class Protocol {
             implements Message {}
 
     public static void write(DataOutputStream out, Message message) throws IOException {
+        byte[] frame = frame(message);
+        synchronized (out) {
+            out.write(frame);
+            out.flush();
+        }
+    }
+
+    /** The whole frame for {@code message}: its type byte, its payload's length, its payload. */
+    public static byte[] frame(Message message) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(0);
+        bytes.write(new byte[Integer.BYTES]);
         DataOutputStream body = new DataOutputStream(bytes);
         byte type;
         switch (message) {
@@ -124,12 +139,10 @@ public final class Protocol {
             }
         }
         body.flush();
-        synchronized (out) {
-            out.writeByte(type);
-            out.writeInt(bytes.size());
-            bytes.writeTo(out);
-            out.flush();
-        }
+        byte[] frame = bytes.toByteArray();
+        ByteBuffer header = ByteBuffer.wrap(frame);
+        header.put(type).putInt(frame.length - HEADER);
+        return frame;
     }
 
     /** @throws EOFException when the peer has gone away */
@@ -139,7 +152,25 @@ public final class Protocol {
         if (length < 0 || length > MAX_FRAME) {
             throw new IOException("frame of " + length + " bytes is outside the protocol's bounds");
         }
-        DataInputStream body = new DataInputStream(new java.io.ByteArrayInputStream(in.readNBytes(length)));
+        return decode(type, in.readNBytes(length));
+    }
+
+    /**
+     * The length of the frame whose header starts {@code header} (at least {@link #HEADER} bytes).
+     *
+     * @throws IOException when it is outside the protocol's bounds
+     */
+    public static int payloadLength(ByteBuffer header) throws IOException {
+        int length = header.getInt(header.position() + 1);
+        if (length < 0 || length > MAX_FRAME) {
+            throw new IOException("frame of " + length + " bytes is outside the protocol's bounds");
+        }
+        return length;
+    }
+
+    /** The message of a frame of {@code type} whose payload is {@code payload}. */
+    public static Message decode(byte type, byte[] payload) throws IOException {
+        DataInputStream body = new DataInputStream(new ByteArrayInputStream(payload));
         return switch (type) {
             case READY -> new Ready(string(body), body.readBoolean());
             case EXECUTE ->

@@ -2,6 +2,9 @@ package dev.agentry.sandbox.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentry.sandbox.worker.guest.Protocol;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -44,6 +47,40 @@ class WorkerStartTest {
                     worker.destroyForcibly();
                 }
                 assertThat(exited).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void a_worker_busy_with_endless_code_leaves_as_soon_as_the_pipe_from_the_service_closes(@TempDir Path home)
+            throws Exception {
+        WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
+        Path socketPath = home.resolve("worker.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            Process worker = new ProcessBuilder(launcher.command(
+                            WorkerLauncher.Kind.INTERPRETER, 128L << 20, socketPath, home.resolve("crash.log")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("worker.log").toFile())
+                    .start();
+            try (SocketChannel socket = server.accept()) {
+                DataInputStream in = new DataInputStream(Channels.newInputStream(socket));
+                DataOutputStream out = new DataOutputStream(Channels.newOutputStream(socket));
+                assertThat(Protocol.read(in)).isInstanceOf(Protocol.Ready.class);
+                Protocol.write(
+                        out,
+                        new Protocol.Execute(
+                                1, "while (true) {}", null, "[]", 600_000, Long.MAX_VALUE, 1_024, 0, 1_024, 64L << 20));
+
+                // The socket stays open, as it would while the kernel tears a dead service down; the
+                // pipe to the worker's stdin is what a service that exits closes first.
+                worker.getOutputStream().close();
+
+                assertThat(worker.waitFor(30, TimeUnit.SECONDS))
+                        .as("the worker exits long before its execution's ten-minute deadline")
+                        .isTrue();
+            } finally {
+                worker.destroyForcibly();
             }
         }
     }

@@ -69,6 +69,9 @@ final class GuestEngine {
     private volatile long wakeAt;
 
     private volatile Stop current;
+    /** A real execution is waiting: a warm-up round that starts now ends at once. */
+    private volatile boolean executionWaiting;
+
     private volatile long baselineHeap;
     /** A context made after the last execution and not used since, so the next one skips the setup. */
     private Spare spare;
@@ -153,8 +156,12 @@ final class GuestEngine {
         }
     }
 
-    /** Cancels a warm-up round in progress (execution id 0), so that a real execution starts at once. */
+    /**
+     * Cancels a warm-up round in progress (execution id 0), or the one about to start, so that a real
+     * execution starts at once; {@link #execute} clears the request when it runs a real execution.
+     */
     void preemptWarmUp() {
+        executionWaiting = true;
         Stop stop = current;
         if (stop != null && stop.warmUp) {
             stop.request("preempted");
@@ -169,6 +176,9 @@ final class GuestEngine {
 
     Protocol.Result execute(Protocol.Execute execution, ToolCaller tools) {
         boolean warmUp = execution.id() == 0;
+        if (!warmUp) {
+            executionWaiting = false;
+        }
         cleanUp();
         Stop stop = new Stop(execution.memoryBytes(), warmUp);
         AtomicInteger calls = new AtomicInteger();
@@ -184,6 +194,10 @@ final class GuestEngine {
         stop.context = context;
         stop.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(execution.timeoutMillis());
         current = stop;
+        // after current is set, so that a preemption either sees this round or is seen here
+        if (warmUp && executionWaiting) {
+            stop.request("preempted");
+        }
         if (stop.deadline - wakeAt < 0) {
             LockSupport.unpark(deadlines);
         }

@@ -1,31 +1,23 @@
 package dev.agentry.sandbox.worker.guest;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A sandbox worker process. It connects to the service over the Unix socket named on its command
- * line and reads frames from then on, while its guest thread creates the engine and first context
- * (the one slow step of a cold JVM), says {@link Protocol.Ready} and runs executions one at a time.
- * After answering, it closes the execution's context and prepares the one the next execution will
- * use; idle time goes to warm-up rounds, which an arriving execution cancels. Its stdout and stderr
- * are only logs: the JVM writes fatal reports there (a stack overflow ends this JVM on purpose, see
- * the service's launcher), so the protocol never shares them. When the service goes away, the socket
- * closes and the worker exits. With {@value #TRAIN} instead of a socket it is the build's training
- * run for the AOT cache.
+ * line and watches it from then on, while its guest thread creates the engine and first context
+ * (the one slow step of a cold JVM), says {@link Protocol.Ready} and runs executions one at a time,
+ * reading each from the socket itself (see {@link ServiceSocket}). After answering, it closes the
+ * execution's context and prepares the one the next execution will use; idle time goes to warm-up
+ * rounds, which an arriving execution cancels. Its stdout and stderr are only logs: the JVM writes
+ * fatal reports there (a stack overflow ends this JVM on purpose, see the service's launcher), so
+ * the protocol never shares them. When the service goes away, its socket and the pipe to this
+ * worker's stdin close, and the worker exits at once. With {@value #TRAIN} instead of a socket it is
+ * the build's training run for the AOT cache.
  */
 public final class WorkerMain {
 
@@ -61,54 +53,39 @@ public final class WorkerMain {
             train();
             return;
         }
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
-        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket)));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(socket)));
-
-        BlockingQueue<Protocol.ToolReply> replies = new LinkedBlockingQueue<>();
-        BlockingQueue<Protocol.Execute> executions = new LinkedBlockingQueue<>();
-        AtomicReference<GuestEngine> ready = new AtomicReference<>();
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+        // The watcher reads the socket from the first moment, while the guest thread starts the
+        // engine: a service that goes away while the worker warms up ends it at once.
+        ServiceSocket socket =
+                new ServiceSocket(channel, serviceGone -> Runtime.getRuntime().halt(0));
+        socket.watch(true);
         GuestEngine.ToolCaller caller = (execution, call, tool, arguments, stop) ->
-                awaitReply(out, replies, new Protocol.ToolCall(execution, call, tool, arguments), stop);
-        // The engine starts on the guest thread while this thread already reads the socket: a service
-        // that goes away while the worker warms up ends it at once, not seconds of CPU later.
+                awaitReply(socket, new Protocol.ToolCall(execution, call, tool, arguments), stop);
         new Thread(
                         null,
                         () -> {
-                            GuestEngine engine = start(out);
-                            ready.set(engine);
-                            serve(engine, executions, caller, out);
+                            GuestEngine engine = start(socket);
+                            socket.onExecution(engine::preemptWarmUp);
+                            serve(engine, socket, caller);
                         },
                         "agentry-guest",
                         GUEST_STACK_BYTES)
                 .start();
-        while (true) {
-            Protocol.Message message;
-            try {
-                message = Protocol.read(in);
-            } catch (IOException serviceGone) {
-                Runtime.getRuntime().halt(0);
-                return;
+        // The service holds the other end of this pipe: it closes when the service exits, however it
+        // exits, so a worker busy with a long execution still ends at once without one.
+        try {
+            while (System.in.read() >= 0) {
+                // the service writes nothing here
             }
-            switch (message) {
-                case Protocol.Execute execute -> {
-                    executions.add(execute);
-                    GuestEngine engine = ready.get();
-                    if (engine != null) {
-                        engine.preemptWarmUp();
-                    }
-                }
-                case Protocol.ToolReply reply -> replies.add(reply);
-                default -> {
-                    // the service sends nothing else
-                }
-            }
+        } catch (IOException closed) {
+            // the same: the service is gone
         }
+        Runtime.getRuntime().halt(0);
     }
 
     /** Creates the engine and its first context (the one slow step of a cold JVM), then says ready. */
-    private static GuestEngine start(DataOutputStream out) {
+    private static GuestEngine start(ServiceSocket socket) {
         long started = System.nanoTime();
         GuestEngine engine = new GuestEngine();
         WarmUp.prime(engine);
@@ -117,7 +94,7 @@ public final class WorkerMain {
                 "agentry worker: %s engine ready in %d ms%n",
                 engine.implementation(), (System.nanoTime() - started) / 1_000_000);
         try {
-            Protocol.write(out, new Protocol.Ready(engine.implementation(), engine.optimized()));
+            socket.write(new Protocol.Ready(engine.implementation(), engine.optimized()));
         } catch (IOException serviceGone) {
             Runtime.getRuntime().halt(0);
         }
@@ -125,46 +102,42 @@ public final class WorkerMain {
     }
 
     /**
-     * The guest thread: real executions first. Warm-up rounds run only once the worker has been idle
-     * for {@link #IDLE_BEFORE_WARM_UP}, so that steady traffic (which warms the engine by itself) never
-     * waits for one.
+     * The guest thread: real executions first, each read from the socket by this thread itself.
+     * Warm-up rounds run only once the worker has been idle for {@link #IDLE_BEFORE_WARM_UP}, so that
+     * steady traffic (which warms the engine by itself) never waits for one; while they run, the
+     * socket's watcher reads, and an execution that arrives cancels the round.
      */
-    private static void serve(
-            GuestEngine engine,
-            BlockingQueue<Protocol.Execute> executions,
-            GuestEngine.ToolCaller caller,
-            DataOutputStream out) {
+    private static void serve(GuestEngine engine, ServiceSocket socket, GuestEngine.ToolCaller caller) {
         // Without a compiler there is nothing to compile: the corpus loads the common paths, and the
         // light rounds would only take the CPU from the workers that are starting beside this one.
         int rounds = engine.optimized() ? WarmUp.ROUNDS : WarmUp.CORPUS_ROUNDS;
         int warmUpRounds = 0;
         boolean idle = true;
         while (true) {
-            try {
-                Protocol.Execute next = warmUpRounds < rounds
-                        ? executions.poll(idle ? 0 : IDLE_BEFORE_WARM_UP.toMillis(), TimeUnit.MILLISECONDS)
-                        : executions.take();
-                if (next != null) {
-                    run(engine, next, caller, out);
-                    idle = false;
-                    continue;
-                }
+            boolean warming = warmUpRounds < rounds;
+            Protocol.Message next = socket.take(warming ? (idle ? 0 : IDLE_BEFORE_WARM_UP.toMillis()) : -1);
+            if (next instanceof Protocol.Execute execute) {
+                socket.watch(false);
+                run(engine, execute, caller, socket);
+                idle = false;
+            } else if (next == null) {
                 idle = true;
+                socket.watch(true);
                 WarmUp.round(engine, warmUpRounds);
                 if (++warmUpRounds == rounds) {
                     engine.settleBaseline();
+                    socket.watch(false);
                 }
-            } catch (InterruptedException e) {
-                Runtime.getRuntime().halt(0);
             }
+            // anything else is a late answer to a tool call of an execution that has ended
         }
     }
 
     private static void run(
-            GuestEngine engine, Protocol.Execute execute, GuestEngine.ToolCaller caller, DataOutputStream out) {
+            GuestEngine engine, Protocol.Execute execute, GuestEngine.ToolCaller caller, ServiceSocket socket) {
         Protocol.Result result = engine.execute(execute, caller);
         try {
-            Protocol.write(out, result);
+            socket.write(result);
         } catch (IOException serviceGone) {
             Runtime.getRuntime().halt(0);
         }
@@ -175,22 +148,20 @@ public final class WorkerMain {
         engine.prepare(execute.statements());
     }
 
-    private static String awaitReply(
-            DataOutputStream out,
-            BlockingQueue<Protocol.ToolReply> replies,
-            Protocol.ToolCall call,
-            GuestEngine.Stop stop) {
+    /** Sends the code's tool call and waits for its answer, or until the execution must stop. */
+    private static String awaitReply(ServiceSocket socket, Protocol.ToolCall call, GuestEngine.Stop stop) {
         try {
-            Protocol.write(out, call);
-            while (stop.reason() == null) {
-                Protocol.ToolReply reply = replies.poll(10, TimeUnit.MILLISECONDS);
-                if (reply != null && reply.execution() == call.execution() && reply.call() == call.call()) {
-                    return reply.answer();
-                }
-            }
-            return GuestEngine.error("the execution is stopping: " + stop.reason());
-        } catch (IOException | InterruptedException e) {
+            socket.write(call);
+        } catch (IOException e) {
             return GuestEngine.error("the tool call could not be made");
         }
+        while (stop.reason() == null) {
+            if (socket.take(10) instanceof Protocol.ToolReply reply
+                    && reply.execution() == call.execution()
+                    && reply.call() == call.call()) {
+                return reply.answer();
+            }
+        }
+        return GuestEngine.error("the execution is stopping: " + stop.reason());
     }
 }

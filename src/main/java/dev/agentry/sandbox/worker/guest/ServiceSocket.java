@@ -94,6 +94,9 @@ final class ServiceSocket {
             if (timeoutMillis == 0 || timeoutMillis > 0 && left <= 0) {
                 return null;
             }
+            // A cancelled execution may leave this thread interrupted, and an interrupted thread's
+            // select returns at once: nothing here waits for an interrupt, so clear it.
+            Thread.interrupted();
             try {
                 // select(0) would wait for ever; a positive timeout here is at least a millisecond
                 reads.select(timeoutMillis < 0 ? 0 : Math.max(1, left));

@@ -139,6 +139,20 @@ class ServiceSocketTest {
         writer.join();
     }
 
+    @Test
+    void a_thread_left_interrupted_by_a_cancelled_execution_still_sleeps_while_it_waits() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread.currentThread().interrupt();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+
+        assertThat(worker.take(500)).isNull();
+
+        long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+        assertThat(cpuMillis)
+                .as("CPU spent waiting 500 ms (a spinning select spends nearly all of it)")
+                .isLessThan(100);
+    }
+
     private void send(byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {

@@ -64,8 +64,9 @@ public final class ServiceTraining {
         command.addAll(List.of(
                 "-Dagentry.demo.enabled=true",
                 "-Dquarkus.http.port=" + port,
-                "-Dagentry.store.url=jdbc:h2:file:./"
-                        + work.resolve("store").toString().replace('\\', '/'),
+                // absolute: "./" before an absolute path made H2 write under the working folder
+                "-Dagentry.store.url=jdbc:h2:file:"
+                        + work.resolve("store").toAbsolutePath().toString().replace('\\', '/'),
                 "-jar",
                 jar.toString()));
         Process service = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -109,15 +109,19 @@ public record SandboxProfile(
      * The worker processes that serve this profile.
      *
      * @param size workers kept warm; executions beyond wait for one to be free
-     * @param maxExecutionsPerWorker executions a worker serves before it is replaced by a fresh one
+     * @param maxExecutionsPerWorker executions a worker serves before it is replaced by a fresh one;
+     *     by default {@value #DEFAULT_MAX_EXECUTIONS}, since a worker's JIT takes 15,000 to 20,000 executions
+     *     to settle (the JVM compiles the engine's per-context set-up only as contexts are made), and a
+     *     replacement costs half a minute of CPU to get there again
      */
     public record Pool(Integer size, Integer maxExecutionsPerWorker) {
 
+        public static final int DEFAULT_MAX_EXECUTIONS = 100_000;
         public static final Pool DEFAULT = new Pool(null, null);
 
         public Pool {
             size = size == null ? 2 : size;
-            maxExecutionsPerWorker = maxExecutionsPerWorker == null ? 10_000 : maxExecutionsPerWorker;
+            maxExecutionsPerWorker = maxExecutionsPerWorker == null ? DEFAULT_MAX_EXECUTIONS : maxExecutionsPerWorker;
             if (size < 1 || size > 64) {
                 throw new FieldException("size", "must be between 1 and 64, got " + size);
             }

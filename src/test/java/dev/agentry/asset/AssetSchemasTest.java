@@ -129,6 +129,16 @@ class AssetSchemasTest {
     }
 
     @Test
+    void the_sandbox_schema_states_the_pool_defaults_the_reader_applies() throws IOException {
+        JsonNode pool = schema("sandbox/sandbox.schema.json").at("/properties/pool/properties");
+
+        assertThat(pool.at("/size/description").asText())
+                .endsWith("Default " + SandboxProfile.Pool.DEFAULT.size() + ".");
+        assertThat(pool.at("/max-executions-per-worker/description").asText())
+                .endsWith("Default " + SandboxProfile.Pool.DEFAULT.maxExecutionsPerWorker() + ".");
+    }
+
+    @Test
     void the_agent_schema_names_the_fields_the_reader_knows() throws IOException {
         JsonNode schema = schema("agents/agent.schema.json");
 

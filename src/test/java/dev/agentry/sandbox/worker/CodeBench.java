@@ -3,6 +3,7 @@ package dev.agentry.sandbox.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.fixtures.Bench;
+import dev.agentry.fixtures.ProcessCpu;
 import dev.agentry.sandbox.ExecutionResult;
 import dev.agentry.sandbox.SandboxProfile;
 import java.io.IOException;
@@ -42,6 +43,8 @@ class CodeBench {
     private static final List<Integer> WARM_UPS = List.of(6_000, 40_000);
 
     private static final Duration POOL_WARM_UP = Duration.ofSeconds(20);
+    /** Small executions over which CPU per execution is measured (src/test/peer/PeerBench.java: the same). */
+    private static final int CPU_WINDOW = 5_000;
 
     @Test
     void code_execution_against_langchain4j_graalvm_engine() throws Exception {
@@ -67,6 +70,8 @@ class CodeBench {
                 Arrays.sort(latencies);
                 small.add(latencies);
             }
+
+            SmallCpu smallCpu = smallCpu(sandbox, profile);
 
             expect(Sandboxes.run(sandbox, profile, CPU), "29999994");
             for (int i = 0; i < 120; i++) {
@@ -106,6 +111,21 @@ class CodeBench {
                                         .formatted(peerP50 / p50, Bench.verdict(p50 <= 2 && peerP50 / p50 >= 4))
                                 : "%.1f× faster (not yet steady)".formatted(peerP50 / p50)));
             }
+            int cores = Runtime.getRuntime().availableProcessors();
+            double peerSmallCpu = peer.path("smallCpuMicros").asDouble();
+            rows.add(Bench.row(
+                    "CPU per small execution at steady state (%,d sequential ones)".formatted(CPU_WINDOW),
+                    Double.isNaN(smallCpu.workers())
+                            ? "service %.0f µs, workers not measured (no /proc, or one was replaced) vs %.0f µs"
+                                    .formatted(smallCpu.service(), peerSmallCpu)
+                            : "%.0f µs (workers %.0f, service %.0f) vs %.0f µs"
+                                    .formatted(
+                                            smallCpu.workers() + smallCpu.service(),
+                                            smallCpu.workers(),
+                                            smallCpu.service(),
+                                            peerSmallCpu),
+                    "so on %d cores a sequential execution takes at least %.0f µs on average; measured %.0f µs"
+                            .formatted(cores, smallCpu.floorOn(cores), smallCpu.wall())));
             Bench.report(
                     "Code execution: Agentry (worker processes, pool of 2) vs langchain4j GraalVmJavaScriptExecutionEngine",
                     Stream.concat(
@@ -146,6 +166,44 @@ class CodeBench {
         } finally {
             sandbox.stop(null);
         }
+    }
+
+    /**
+     * CPU per small execution at steady state, in the workers and in this JVM (the caller and the
+     * service's side of the round trip), over {@link #CPU_WINDOW} sequential executions. Divided by the
+     * cores it is a floor under the mean latency of sequential executions: they cannot take less
+     * wall time than the CPU they need spread over every core.
+     */
+    private static SmallCpu smallCpu(WorkerSandbox sandbox, SandboxProfile profile) {
+        List<ProcessHandle> workers = ProcessHandle.current().children().toList();
+        long[] workersBefore = workers.stream().mapToLong(CodeBench::cpuOf).toArray();
+        long selfBefore = ProcessCpu.self();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < CPU_WINDOW; i++) {
+            Sandboxes.run(sandbox, profile, SMALL);
+        }
+        double wallMicros = (System.nanoTime() - t0) / 1e3 / CPU_WINDOW;
+        double selfMicros = (ProcessCpu.self() - selfBefore) / 1e3 / CPU_WINDOW;
+        long workersNanos = 0;
+        for (int i = 0; i < workers.size(); i++) {
+            long after = cpuOf(workers.get(i));
+            if (after < 0 || workersBefore[i] < 0) {
+                return new SmallCpu(wallMicros, selfMicros, Double.NaN);
+            }
+            workersNanos += after - workersBefore[i];
+        }
+        return new SmallCpu(wallMicros, selfMicros, workersNanos / 1e3 / CPU_WINDOW);
+    }
+
+    /** Microseconds per execution: mean wall time, CPU in this JVM, CPU in the workers (NaN if unknown). */
+    private record SmallCpu(double wall, double service, double workers) {
+        double floorOn(int cores) {
+            return (service + workers) / cores;
+        }
+    }
+
+    private static long cpuOf(ProcessHandle process) {
+        return ProcessCpu.of(process).orElse(-1);
     }
 
     private static double throughput(WorkerSandbox sandbox, SandboxProfile profile, int clients, Duration duration)

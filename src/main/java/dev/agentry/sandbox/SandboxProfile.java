@@ -110,9 +110,9 @@ public record SandboxProfile(
      *
      * @param size workers kept warm; executions beyond wait for one to be free
      * @param maxExecutionsPerWorker executions a worker serves before it is replaced by a fresh one;
-     *     by default {@value #DEFAULT_MAX_EXECUTIONS}, since a worker's JIT takes 15,000 to 20,000 executions
-     *     to settle (the JVM compiles the engine's per-context set-up only as contexts are made), and a
-     *     replacement costs half a minute of CPU to get there again
+     *     by default {@value #DEFAULT_MAX_EXECUTIONS}, since a worker's JIT takes tens of thousands of
+     *     executions to settle (the JVM compiles the engine's per-context set-up only as contexts are
+     *     made), and a replacement costs half a minute of CPU to get there again
      */
     public record Pool(Integer size, Integer maxExecutionsPerWorker) {
 

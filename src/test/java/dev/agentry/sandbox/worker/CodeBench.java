@@ -184,6 +184,10 @@ class CodeBench {
         }
         double wallMicros = (System.nanoTime() - t0) / 1e3 / CPU_WINDOW;
         double selfMicros = (ProcessCpu.self() - selfBefore) / 1e3 / CPU_WINDOW;
+        if (!ProcessHandle.current().children().toList().equals(workers)) {
+            // a worker was replaced meanwhile: the newcomer's CPU would go uncounted
+            return new SmallCpu(wallMicros, selfMicros, Double.NaN);
+        }
         long workersNanos = 0;
         for (int i = 0; i < workers.size(); i++) {
             long after = cpuOf(workers.get(i));

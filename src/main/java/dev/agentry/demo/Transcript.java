@@ -7,7 +7,11 @@ import dev.agentry.run.Step;
 import java.time.Duration;
 import java.util.List;
 
-/** A run as a human reads it in a terminal: each model step, each tool call with arguments and result, the answer. */
+/**
+ * A run as a human reads it in a terminal: each model step, each tool call with arguments and result, the answer.
+ * Its own text is ASCII, so it reads the same under any locale (a POSIX terminal shows other characters as
+ * {@code ?}); what models and tools wrote is printed as the terminal's charset allows.
+ */
 final class Transcript {
 
     private static final int MAX_LINE = 220;
@@ -41,7 +45,7 @@ final class Transcript {
                 ? Duration.between(run.startedAt(), run.endedAt())
                 : Duration.ZERO;
         out.append(String.format(
-                "status: %s · %d model calls · %d tool calls · %d tokens · %d ms%n",
+                "status: %s | %d model calls | %d tool calls | %d tokens | %d ms%n",
                 run.status(),
                 run.usage().modelCalls(),
                 run.usage().toolCalls(),

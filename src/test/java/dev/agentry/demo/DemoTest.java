@@ -115,7 +115,7 @@ class DemoTest {
         assertThat(transcript).containsPattern("\\[6] tool    google-calendar.create_event  ok, \\d+ ms");
         assertThat(transcript).contains("output: Booked \"Acme renewal review\" with Dana Whitfield");
         assertThat(transcript)
-                .containsPattern("status: succeeded · 4 model calls · 4 tool calls · \\d+ tokens · \\d+ ms");
+                .containsPattern("status: succeeded \\| 4 model calls \\| 4 tool calls \\| \\d+ tokens \\| \\d+ ms");
     }
 
     @Test

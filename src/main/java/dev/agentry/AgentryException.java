@@ -40,7 +40,11 @@ public abstract sealed class AgentryException extends RuntimeException
 
         @Override
         public String title() {
-            return status == 422 ? "Unprocessable" : "Invalid request";
+            return switch (status) {
+                case 403 -> "Forbidden";
+                case 422 -> "Unprocessable";
+                default -> "Invalid request";
+            };
         }
     }
 

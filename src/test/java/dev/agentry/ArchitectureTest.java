@@ -29,6 +29,7 @@ class ArchitectureTest {
         "dev.agentry.tool.mcp..",
         "dev.agentry.tool.openapi..",
         "dev.agentry.run.jdbc..",
+        "dev.agentry.access.jdbc..",
         "dev.agentry.sandbox.worker..",
     };
 

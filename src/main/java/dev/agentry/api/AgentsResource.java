@@ -2,6 +2,8 @@ package dev.agentry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Caller;
+import dev.agentry.access.Role;
 import dev.agentry.agent.AgentCatalog;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.AssetBinder;
@@ -11,15 +13,15 @@ import dev.agentry.run.AgentResolver;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunService;
 import dev.agentry.run.Trigger;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -31,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/agents")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Agents")
+@RolesAllowed(Role.Names.VIEWER)
 public class AgentsResource {
 
     private static final AssetBinder YAML_NAMES = AssetBinder.create();
@@ -38,17 +41,21 @@ public class AgentsResource {
     private final AgentCatalog agents;
     private final AgentResolver resolver;
     private final RunService runs;
+    private final SecurityIdentity identity;
 
-    AgentsResource(AgentCatalog agents, AgentResolver resolver, RunService runs) {
+    AgentsResource(AgentCatalog agents, AgentResolver resolver, RunService runs, SecurityIdentity identity) {
         this.agents = agents;
         this.resolver = resolver;
         this.runs = runs;
+        this.identity = identity;
     }
 
     @GET
     @Operation(summary = "Every agent in agents/, valid or not; an invalid one says why and how to fix it")
     public List<AgentView> list() {
+        Caller caller = Callers.of(identity);
         return agents.list().stream()
+                .filter(entry -> caller.sees(entry.name()))
                 .map(entry -> {
                     String error = resolver.problem(entry).orElse(null);
                     String description = entry instanceof AssetEntry.Valid<AgentDefinition> valid
@@ -76,14 +83,16 @@ public class AgentsResource {
     @Path("/{name}/runs")
     @Consumes(MediaType.WILDCARD)
     @RunOnVirtualThread
+    @RolesAllowed(Role.Names.OPERATOR)
     @Operation(
             summary = "Start a run: 202 with its Location; with \"wait\": true, 200 with the finished run"
                     + " (202 if it is still running after the wait timeout)")
-    public Response start(@PathParam("name") String name, byte[] body, @Context HttpServerRequest request)
-            throws InterruptedException {
+    public Response start(@PathParam("name") String name, byte[] body) throws InterruptedException {
         checkName(name);
+        Caller caller = Callers.of(identity);
+        Callers.requireSees(caller, name, notFound(name));
         StartRunRequest start = StartRunRequest.read(body);
-        Run run = runs.start(name, start.input(), Trigger.api(caller(request)));
+        Run run = runs.start(name, start.input(), Trigger.api(caller.actor().describe()));
         URI location = URI.create("/v1/runs/" + run.id());
         if (start.awaitEnd()) {
             RunService.Snapshot after = runs.awaitEnd(run.id(), runs.waitTimeout());
@@ -99,9 +108,12 @@ public class AgentsResource {
 
     private AssetEntry<AgentDefinition> entry(String name) {
         checkName(name);
-        return agents.find(name)
-                .orElseThrow(() -> new AgentryException.NotFound(
-                        "there is no agent named '" + name + "'; GET /v1/agents lists them"));
+        Callers.requireSees(Callers.of(identity), name, notFound(name));
+        return agents.find(name).orElseThrow(() -> new AgentryException.NotFound(notFound(name)));
+    }
+
+    private static String notFound(String name) {
+        return "there is no agent named '" + name + "'; GET /v1/agents lists them";
     }
 
     private static void checkName(String name) {
@@ -114,12 +126,5 @@ public class AgentsResource {
     static String abbreviate(String text) {
         String flat = text.replaceAll("\\p{Cntrl}", "?");
         return flat.length() > 80 ? flat.substring(0, 80) + "..." : flat;
-    }
-
-    static String caller(HttpServerRequest request) {
-        if (request == null || request.remoteAddress() == null) {
-            return "api";
-        }
-        return request.remoteAddress().hostAddress();
     }
 }

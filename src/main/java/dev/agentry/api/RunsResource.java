@@ -3,6 +3,8 @@ package dev.agentry.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Caller;
+import dev.agentry.access.Role;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunEvent;
 import dev.agentry.run.RunEvents;
@@ -11,7 +13,9 @@ import dev.agentry.run.RunQuery;
 import dev.agentry.run.RunService;
 import dev.agentry.run.RunStatus;
 import dev.agentry.run.Step;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runs")
+@RolesAllowed(Role.Names.VIEWER)
 public class RunsResource {
 
     private static final int DEFAULT_LIMIT = 20;
@@ -42,11 +47,13 @@ public class RunsResource {
     private final RunService runs;
     private final RunEvents events;
     private final ObjectMapper json;
+    private final SecurityIdentity identity;
 
-    RunsResource(RunService runs, RunEvents events, ObjectMapper json) {
+    RunsResource(RunService runs, RunEvents events, ObjectMapper json, SecurityIdentity identity) {
         this.runs = runs;
         this.events = events;
         this.json = json;
+        this.identity = identity;
     }
 
     @GET
@@ -58,12 +65,14 @@ public class RunsResource {
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         RunQuery query;
+        Caller caller = Callers.of(identity);
         try {
             query = new RunQuery(
                     blankToNull(agent),
                     blankToNull(status) == null ? null : RunStatus.of(status),
                     limit == null || limit.isBlank() ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
-                    blankToNull(cursor));
+                    blankToNull(cursor),
+                    caller.limited() ? caller.agents() : null);
         } catch (NumberFormatException e) {
             throw new AgentryException.InvalidInput(
                     "limit must be a whole number from 1 to " + RunQuery.MAX_LIMIT + ", got '" + limit + "'");
@@ -86,6 +95,7 @@ public class RunsResource {
     @POST
     @Path("/{id}/cancel")
     @RunOnVirtualThread
+    @RolesAllowed(Role.Names.OPERATOR)
     @Operation(summary = "Cancel a run that has not ended; 409 when it has")
     public RunView cancel(@PathParam("id") String id) {
         require(id);
@@ -131,7 +141,7 @@ public class RunsResource {
         }
 
         void follow(BlockingQueue<RunEvent> live) throws InterruptedException {
-            Run run = require(id);
+            Run run = current(id);
             send("status", new StatusView(run.status()));
             catchUp();
             while (!run.status().terminal() && !out.isClosed()) {
@@ -139,7 +149,7 @@ public class RunsResource {
                 switch (event) {
                     case null -> {
                         catchUp();
-                        run = require(id);
+                        run = current(id);
                         keepAlive();
                     }
                     case RunEvent.StepAdded added -> sendStep(added.step());
@@ -191,12 +201,20 @@ public class RunsResource {
     /** The body of a {@code status} event. */
     public record StatusView(RunStatus status) {}
 
+    /** The run as it is now, for a stream whose caller was checked when it was opened. */
+    private Run current(String id) {
+        return runs.find(id).orElseThrow(() -> new AgentryException.NotFound("run " + id + " is gone"));
+    }
+
     private Run require(String id) {
         if (!RunIds.isValid(id)) {
             throw new AgentryException.NotFound("there is no run with id '" + AgentsResource.abbreviate(id)
                     + "'; run ids look like run_01JD5Y8C9V3M0Q8X4T6B2N7R1K");
         }
-        return runs.find(id).orElseThrow(() -> new AgentryException.NotFound("there is no run with id '" + id + "'"));
+        String missing = "there is no run with id '" + id + "'";
+        Run run = runs.find(id).orElseThrow(() -> new AgentryException.NotFound(missing));
+        Callers.requireSees(Callers.of(identity), run.agent(), missing);
+        return run;
     }
 
     private static String blankToNull(String text) {

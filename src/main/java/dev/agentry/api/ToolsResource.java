@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Caller;
+import dev.agentry.access.Role;
 import dev.agentry.asset.AssetBinder;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.run.RunService;
@@ -12,15 +14,15 @@ import dev.agentry.tool.NamedTool;
 import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolRegistry;
 import dev.agentry.tool.ToolsetDefinition;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,16 +32,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/tools")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Tools")
+@RolesAllowed(Role.Names.VIEWER)
 public class ToolsResource {
 
     private static final AssetBinder YAML_NAMES = AssetBinder.create();
 
     private final ToolRegistry registry;
     private final ToolTests tests;
+    private final SecurityIdentity identity;
 
-    ToolsResource(ToolRegistry registry, ToolTests tests) {
+    ToolsResource(ToolRegistry registry, ToolTests tests, SecurityIdentity identity) {
         this.registry = registry;
         this.tests = tests;
+        this.identity = identity;
     }
 
     /** A tool as listed. */
@@ -77,14 +82,19 @@ public class ToolsResource {
     @Path("/{toolset}/{tool}/test")
     @Consumes(MediaType.WILDCARD)
     @RunOnVirtualThread
+    @RolesAllowed(Role.Names.OPERATOR)
     @Operation(
             summary = "Call one tool directly with the body as its arguments; recorded as a run (trigger tool-test)"
                     + " whose one step is the call")
-    public RunView test(
-            @PathParam("toolset") String toolset,
-            @PathParam("tool") String tool,
-            byte[] body,
-            @Context HttpServerRequest request) {
+    public RunView test(@PathParam("toolset") String toolset, @PathParam("tool") String tool, byte[] body) {
+        Caller caller = Callers.of(identity);
+        if (caller.limited()) {
+            throw new AgentryException.InvalidInput(
+                    403,
+                    "the key '" + caller.actor().name() + "' is limited to agents " + caller.agents()
+                            + "; a direct tool call acts outside any agent, so it needs a key for every agent"
+                            + " (agents [\"*\"])");
+        }
         if (!AssetFolder.NAME.matcher(toolset).matches()) {
             throw new AgentryException.InvalidInput("'" + AgentsResource.abbreviate(toolset)
                     + "' is not a valid toolset name; names are lowercase letters, digits and hyphens");
@@ -96,7 +106,8 @@ public class ToolsResource {
         ObjectNode arguments = JsonBody.object(
                         body, "smaller arguments", "{\"q\": \"x\"}, the tool's arguments", "{\"q\": \"x\"}")
                 .orElseGet(JsonNodeFactory.instance::objectNode);
-        RunService.Snapshot run = tests.call(toolset, tool, arguments, AgentsResource.caller(request));
+        RunService.Snapshot run =
+                tests.call(toolset, tool, arguments, caller.actor().describe());
         return RunView.of(run.run(), run.steps());
     }
 

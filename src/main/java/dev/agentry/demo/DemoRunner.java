@@ -2,6 +2,10 @@ package dev.agentry.demo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
+import dev.agentry.access.ApiKeys;
+import dev.agentry.access.Caller;
+import dev.agentry.access.Role;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunService;
 import dev.agentry.run.Trigger;
@@ -9,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,21 +27,28 @@ import org.jboss.logging.Logger;
 public class DemoRunner {
 
     private static final Logger LOG = Logger.getLogger(DemoRunner.class);
+    private static final SecureRandom RANDOM_SUFFIX = new SecureRandom();
 
     private final DemoConfig config;
     private final Simulators simulators;
     private final RunService runs;
+    private final ApiKeys keys;
     private final int port;
+    private final int managementPort;
 
     DemoRunner(
             DemoConfig config,
             Simulators simulators,
             RunService runs,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+            ApiKeys keys,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port,
+            @ConfigProperty(name = "quarkus.management.port", defaultValue = "9000") int managementPort) {
         this.config = config;
         this.simulators = simulators;
         this.runs = runs;
+        this.keys = keys;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -65,15 +77,34 @@ public class DemoRunner {
                 return;
             }
             if (example == null && input != null) {
-                example = "curl -s -X POST localhost:%d/v1/agents/%s/runs -H 'Content-Type: application/json'"
-                                .formatted(port, agent)
-                        + " -d '{\"input\": \"" + input + "\", \"wait\": true}'";
+                example =
+                        "curl -s -X POST localhost:%d/v1/agents/%s/runs -H \"$AUTH\" -H 'Content-Type: application/json'"
+                                        .formatted(port, agent)
+                                + " -d '{\"input\": \"" + input + "\", \"wait\": true}'";
             }
         }
-        out.printf(
-                "Agentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n%s%n",
-                port, port, example == null ? "" : "Try:  " + example + "\n");
+        out.print(welcome(example));
         out.flush();
+    }
+
+    /**
+     * Where the service is, a key to call it with (issued now, shown this once) and commands that work
+     * as pasted.
+     */
+    private String welcome(String example) {
+        ApiKeys.Issued key = keys.issue(
+                "demo-" + RANDOM_SUFFIX.nextInt(10_000, 100_000), Role.ADMIN, List.of(Caller.ALL_AGENTS), Actor.SYSTEM);
+        StringBuilder text = new StringBuilder();
+        text.append("Agentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n"
+                .formatted(port, port));
+        text.append("An admin API key for this demo, shown once (%s; revoke it with DELETE /v1/keys/%s):%n"
+                .formatted(key.key().name(), key.key().id()));
+        text.append("  AUTH='Authorization: Bearer %s'%n".formatted(key.secret()));
+        text.append("Try:%n  curl -s localhost:%d/v1/agents -H \"$AUTH\"%n".formatted(port));
+        if (example != null) {
+            text.append("  ").append(example).append('\n');
+        }
+        return text.append('\n').toString();
     }
 
     /** Runs one agent and prints its transcript; returns the input it used, or null if it could not run. */

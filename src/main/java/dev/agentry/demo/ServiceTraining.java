@@ -41,6 +41,9 @@ public final class ServiceTraining {
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 
+    /** The admin key of the training run's service, which lives only as long as that run. */
+    private static final String TRAINING_KEY = "aot-training-" + java.util.UUID.randomUUID();
+
     private static final Duration START = Duration.ofMinutes(2);
     private static final int OUTPUT_LINES = 60;
 
@@ -52,10 +55,7 @@ public final class ServiceTraining {
         Path cache = jar.resolveSibling(CACHE);
         Files.deleteIfExists(cache);
         Files.createDirectories(work);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -63,7 +63,9 @@ public final class ServiceTraining {
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of(
                 "-Dagentry.demo.enabled=true",
+                "-Dagentry.admin-key=" + TRAINING_KEY,
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + freePort(),
                 // absolute: "./" before an absolute path made H2 write under the working folder
                 "-Dagentry.store.url=jdbc:h2:file:"
                         + work.resolve("store").toAbsolutePath().toString().replace('\\', '/'),
@@ -101,6 +103,12 @@ public final class ServiceTraining {
         System.out.printf("[INFO] Service AOT cache written: %s (%d MiB)%n", cache, Files.size(cache) >> 20);
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** What the training asks of the service; returns why it could not, or null. */
     private static String exercise(Process service, int port, CountDownLatch demoDone) throws InterruptedException {
         HttpClient http =
@@ -111,6 +119,7 @@ public final class ServiceTraining {
             try {
                 if (http.send(
                                         HttpRequest.newBuilder(URI.create(base + "/v1/agents"))
+                                                .header("Authorization", "Bearer " + TRAINING_KEY)
                                                 .build(),
                                         HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
@@ -137,6 +146,7 @@ public final class ServiceTraining {
             HttpResponse<String> run = http.send(
                     HttpRequest.newBuilder(URI.create(base + "/v1/agents/data-analyst/runs"))
                             .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + TRAINING_KEY)
                             .timeout(START)
                             .POST(HttpRequest.BodyPublishers.ofString(
                                     "{\"input\": \"How big is the open pipeline?\", \"wait\": true}"))

@@ -1,6 +1,6 @@
 package dev.agentry.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.agentry.fixtures.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 

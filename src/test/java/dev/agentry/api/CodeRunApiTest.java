@@ -1,7 +1,7 @@
 package dev.agentry.api;
 
+import static dev.agentry.fixtures.Api.given;
 import static dev.agentry.fixtures.ScriptedChatServer.script;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 

@@ -1,6 +1,7 @@
 package dev.agentry.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.agentry.fixtures.Api.anonymous;
+import static dev.agentry.fixtures.Api.management;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -10,21 +11,25 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-/** What operators rely on: health, Prometheus metrics, the OpenAPI document and its UI. */
+/**
+ * What operators rely on: health on the main port without a key, Prometheus metrics, the OpenAPI
+ * document and its UI on the management interface, and none of those three on the main port.
+ */
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 class OperationsTest {
 
     @Test
     void health_is_up() {
-        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        anonymous().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void runs_are_counted_in_prometheus_metrics() {
         RunsApiTest.runToEnd("echo-agent", ScriptedChatServer.script("{\"answer\": \"counted\"}"));
 
-        given().get("/q/metrics")
+        management()
+                .get("/q/metrics")
                 .then()
                 .statusCode(200)
                 .body(containsString("agentry_runs_started_total{agent=\"echo-agent\",trigger=\"api\"}"))
@@ -33,11 +38,19 @@ class OperationsTest {
 
     @Test
     void the_api_is_described_by_openapi_with_a_ui() {
-        given().get("/q/openapi?format=json")
+        management()
+                .get("/q/openapi?format=json")
                 .then()
                 .statusCode(200)
                 .body(containsString("/v1/agents/{name}/runs"))
                 .body(containsString("/v1/runs/{id}/events"));
-        given().get("/q/swagger-ui/").then().statusCode(200);
+        management().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void metrics_and_the_api_description_are_not_served_on_the_main_port() {
+        anonymous().get("/q/metrics").then().statusCode(404);
+        anonymous().get("/q/openapi").then().statusCode(404);
+        anonymous().get("/q/swagger-ui/").then().statusCode(404);
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentry.api;
 
+import dev.agentry.fixtures.Api;
 import dev.agentry.fixtures.Bench;
 import dev.agentry.fixtures.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,6 +33,7 @@ class RestLatencyBench {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/agents/instant/runs"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         for (int i = 0; i < 1_500; i++) {
@@ -48,6 +50,7 @@ class RestLatencyBench {
         Arrays.sort(modelMillis);
         HttpRequest floor = HttpRequest.newBuilder(
                         URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/agents/instant"))
+                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
                 .build();
         double[] floorMillis = new double[2_000];
         for (int i = 0; i < floorMillis.length; i++) {

@@ -1,5 +1,6 @@
 package dev.agentry.api;
 
+import dev.agentry.fixtures.Api;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,6 +23,7 @@ final class ServerSentEvents {
     static List<Event> read(String url, Duration timeout) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Accept", "text/event-stream")
+                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
                 .timeout(timeout)
                 .build();
         HttpResponse<InputStream> response =

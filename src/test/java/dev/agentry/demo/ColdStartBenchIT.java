@@ -66,6 +66,8 @@ class ColdStartBenchIT {
                                         + " quick one, while the optimizing ones are not started or not warm)")));
     }
 
+    private static final String ADMIN_KEY = "cold-start-admin-key-0123456789";
+
     /** Returns seconds until the port answered, seconds until the run answered, and the code.run step's ms. */
     private static double[] coldStart(int attempt) throws Exception {
         int port;
@@ -77,6 +79,7 @@ class ColdStartBenchIT {
         Process service = new ProcessBuilder(PackagedService.command(
                         "-Dagentry.demo.enabled=true",
                         "-Dagentry.demo.agent=",
+                        "-Dagentry.admin-key=" + ADMIN_KEY,
                         "-Dquarkus.http.port=" + port,
                         "-Dagentry.store.url=jdbc:h2:file:./" + data.toString().replace('\\', '/')))
                 .redirectErrorStream(true)
@@ -88,11 +91,13 @@ class ColdStartBenchIT {
             HttpRequest ask = HttpRequest.newBuilder(
                             URI.create("http://localhost:" + port + "/v1/agents/data-analyst/runs"))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + ADMIN_KEY)
                     .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"input\": \"How big is the open pipeline?\", \"wait\": true}"))
                     .build();
             HttpRequest agents = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/agents"))
+                    .header("Authorization", "Bearer " + ADMIN_KEY)
                     .timeout(Duration.ofSeconds(10))
                     .build();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -1,6 +1,6 @@
 package dev.agentry.demo;
 
-import static io.restassured.RestAssured.given;
+import static dev.agentry.fixtures.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

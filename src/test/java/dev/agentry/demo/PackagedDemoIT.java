@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * out beside the packaged jar), says DEMO and how to switch to a real model, and keeps serving.
  */
 class PackagedDemoIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void the_launcher_starts_the_service_with_the_jvm_options_the_cache_was_trained_with() throws Exception {
@@ -35,17 +39,21 @@ class PackagedDemoIT {
     }
 
     @Test
-    void the_packaged_service_runs_the_demo_prints_its_transcript_and_keeps_serving() throws Exception {
+    void the_packaged_service_runs_the_demo_in_an_empty_environment_prints_its_transcript_and_keeps_serving()
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Process service = new ProcessBuilder(PackagedService.command(
+        ProcessBuilder builder = new ProcessBuilder(PackagedService.command(
                         "-Dagentry.demo.enabled=true",
                         "-Dquarkus.http.port=" + port,
                         "-Dagentry.store.url=jdbc:h2:file:./target/it-data/demo-" + port))
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        // As in a fresh container or CI runner: only PATH and HOME, so no locale and a US-ASCII terminal.
+        Map<String, String> environment = builder.environment();
+        environment.keySet().retainAll(Set.of("PATH", "HOME"));
+        Process service = builder.start();
         List<String> output = new ArrayList<>();
         try (BufferedReader lines =
                 new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
@@ -53,7 +61,7 @@ class PackagedDemoIT {
             String line;
             while (System.nanoTime() < deadline && (line = lines.readLine()) != null) {
                 output.add(line);
-                if (line.startsWith("Agentry is serving on")) {
+                if (line.startsWith("  AUTH=")) {
                     break;
                 }
             }
@@ -71,17 +79,26 @@ class PackagedDemoIT {
             assertThat(all).contains("calls salesforce_query");
             assertThat(all).contains("tool    google-calendar.create_event  ok");
             assertThat(all).contains("output: Booked \"Acme renewal review\"");
-            assertThat(all).containsPattern("status: succeeded · 4 model calls · 4 tool calls");
+            assertThat(all).containsPattern("status: succeeded \\| 4 model calls \\| 4 tool calls");
             assertThat(all).contains("=== DEMO run run_", "of agent 'data-analyst' ===");
             assertThat(all).containsPattern("tool    code\\.run  ok, \\d+ ms");
             assertThat(all).contains("output: ", "11 deals worth $697,000");
             assertThat(all).contains("Agentry is serving on http://localhost:" + port);
-            HttpResponse<String> agents = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/agents"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            assertThat(all).contains("An admin API key for this demo, shown once");
+            String auth = output.getLast().strip();
+            assertThat(auth).matches("AUTH='Authorization: Bearer agk_[A-Za-z0-9_-]{43}'");
+            HttpRequest.Builder agentsRequest = HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/v1/agents"))
+                    .timeout(Duration.ofSeconds(10));
+            HttpResponse<String> anonymous = HTTP.send(agentsRequest.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            HttpResponse<String> agents = HTTP.send(
+                    agentsRequest
+                            .header(
+                                    "Authorization",
+                                    auth.substring("AUTH='Authorization: ".length(), auth.length() - 1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(agents.statusCode()).isEqualTo(200);
             assertThat(agents.body()).contains("\"name\":\"meeting-scheduler\"", "\"valid\":true");
         } finally {

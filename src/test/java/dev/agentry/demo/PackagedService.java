@@ -1,5 +1,8 @@
 package dev.agentry.demo;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,14 @@ final class PackagedService {
 
     private PackagedService() {}
 
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The command line: this JVM's java, the cache, the service's JVM options, {@code options}, then the app. */
     static List<String> command(String... options) {
         List<String> command = new ArrayList<>();
@@ -21,6 +32,9 @@ final class PackagedService {
             command.add("-XX:AOTCache=" + cache);
         }
         command.addAll(ServiceTraining.JVM_OPTIONS);
+        // A free port for the management interface, so tests never collide with a service on 9000. Not 0:
+        // the packaged service's start then waits for the management interface forever.
+        command.add("-Dquarkus.management.port=" + freePort());
         command.addAll(List.of(options));
         command.add("-jar");
         command.add(APP.resolve("quarkus-run.jar").toString());

@@ -177,6 +177,16 @@ public final class JdbcRunStore implements RunStore {
             sql.append(" AND status = ?");
             parameters.add(query.status().id());
         }
+        if (query.among() != null) {
+            if (query.among().isEmpty()) {
+                return List.of();
+            }
+            sql.append(" AND agent IN (")
+                    .append(String.join(
+                            ", ", java.util.Collections.nCopies(query.among().size(), "?")))
+                    .append(')');
+            parameters.addAll(query.among());
+        }
         if (query.cursor() != null) {
             sql.append(" AND id < ?");
             parameters.add(query.cursor());

@@ -1,0 +1,28 @@
+package dev.agentry.access;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Who may call Agentry. */
+@ConfigMapping(prefix = "agentry")
+public interface AccessConfig {
+
+    /**
+     * An admin key accepted in addition to the stored ones ({@code AGENTRY_ADMIN_KEY}), for automation
+     * and first use; at least 16 characters. Held as a hash in memory, never stored.
+     */
+    Optional<String> adminKey();
+
+    /** Keys that are not valid one address may present within {@link #failureWindow()} before it is refused. */
+    @WithName("access.max-failures")
+    @WithDefault("20")
+    int maxFailures();
+
+    /** The window over which {@link #maxFailures()} counts, and how long a refused address waits. */
+    @WithName("access.failure-window")
+    @WithDefault("1m")
+    Duration failureWindow();
+}

@@ -1,5 +1,12 @@
 package dev.agentry.api;
 
+import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
+import dev.agentry.access.Caller;
+import dev.agentry.audit.Chain;
+import dev.agentry.audit.Fact;
+import dev.agentry.audit.Journal;
+import dev.agentry.audit.RecordType;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -23,13 +30,18 @@ public class AccessProblems {
     private static final String BEARER = "Bearer";
 
     private final SecurityIdentity identity;
+    private final Journal journal;
 
-    AccessProblems(SecurityIdentity identity) {
+    AccessProblems(SecurityIdentity identity, Journal journal) {
         this.identity = identity;
+        this.journal = journal;
     }
 
     @ServerExceptionMapper
     public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
+        // Not journaled: requests without any key cost an attacker nothing, so recording each would let
+        // anyone who reaches the port fill the journal. Keys that fail are journaled, and throttled.
+        LOG.debugf("auth.denied: %s without a key", AgentsResource.abbreviate(uri.getPath()));
         return challenge(
                 uri,
                 "this endpoint needs an API key: send 'Authorization: Bearer <key>'; an admin creates keys with POST"
@@ -41,8 +53,10 @@ public class AccessProblems {
         Long wait = e.getAttribute(KeyAuthentication.THROTTLED);
         if (wait != null) {
             long seconds = Math.max(1, (wait + 999) / 1000);
-            LOG.warnf(
-                    "auth.denied: %s refused for %d s after repeated keys that are not valid", uri.getPath(), seconds);
+            // Not journaled: the failures that led here were, and a flood of refusals would fill the journal.
+            LOG.debugf(
+                    "auth.denied: %s refused for %d s after repeated keys that are not valid",
+                    AgentsResource.abbreviate(uri.getPath()), seconds);
             return Response.fromResponse(Problem.of(
                                     429,
                                     "Too many requests",
@@ -53,9 +67,7 @@ public class AccessProblems {
                     .header(HttpHeaders.RETRY_AFTER, seconds)
                     .build();
         }
-        LOG.infof(
-                "auth.denied: %s with a key that is not valid (%s)",
-                AgentsResource.abbreviate(uri.getPath()), e.getMessage());
+        denied(uri, e.getMessage(), Actor.SYSTEM);
         return challenge(
                 uri,
                 e.getMessage() + "; send 'Authorization: Bearer <key>' with a key in force (GET /v1/keys lists"
@@ -71,9 +83,28 @@ public class AccessProblems {
         String needs = required(resource)
                 .map(roles -> "; this needs role " + String.join(" or ", roles) + " (or admin)")
                 .orElse("; no role may call it");
-        LOG.infof("auth.denied: %s, %s%s", AgentsResource.abbreviate(uri.getPath()), who, needs);
+        denied(uri, who + needs, Callers.optional(identity).map(Caller::actor).orElse(Actor.SYSTEM));
         return Problem.of(403, "Forbidden", who + needs + ". Ask an admin for a key with that role.", uri.getPath())
                 .response();
+    }
+
+    /**
+     * Records a refusal in the journal (never the presented key), and logs it; a journal that cannot be
+     * written does not turn the refusal into an error.
+     */
+    private void denied(UriInfo uri, String reason, Actor actor) {
+        String path = AgentsResource.abbreviate(uri.getPath());
+        LOG.infof("auth.denied: %s: %s", path, reason);
+        try {
+            journal.append(new Fact(
+                    RecordType.AUTH_DENIED,
+                    null,
+                    null,
+                    actor,
+                    Chain.object().put("path", path).put("reason", reason)));
+        } catch (AgentryException.Unavailable e) {
+            LOG.errorf("auth.denied for %s could not be recorded: %s", path, e.getMessage());
+        }
     }
 
     private static Response challenge(UriInfo uri, String detail) {

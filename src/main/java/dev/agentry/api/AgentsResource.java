@@ -92,7 +92,7 @@ public class AgentsResource {
         Caller caller = Callers.of(identity);
         Callers.requireSees(caller, name, notFound(name));
         StartRunRequest start = StartRunRequest.read(body);
-        Run run = runs.start(name, start.input(), Trigger.api(caller.actor().describe()));
+        Run run = runs.start(name, start.input(), Trigger.api(caller.actor().describe()), caller.actor());
         URI location = URI.create("/v1/runs/" + run.id());
         if (start.awaitEnd()) {
             RunService.Snapshot after = runs.awaitEnd(run.id(), runs.waitTimeout());

@@ -6,6 +6,10 @@ import dev.agentry.AgentryException;
 import dev.agentry.access.ApiKey;
 import dev.agentry.access.ApiKeys;
 import dev.agentry.access.Role;
+import dev.agentry.audit.Chain;
+import dev.agentry.audit.Fact;
+import dev.agentry.audit.Journal;
+import dev.agentry.audit.RecordType;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,10 +42,12 @@ public class KeysResource {
     private static final String EXAMPLE = "{\"name\": \"ci-bot\", \"role\": \"operator\", \"agents\": [\"*\"]}";
 
     private final ApiKeys keys;
+    private final Journal journal;
     private final SecurityIdentity identity;
 
-    KeysResource(ApiKeys keys, SecurityIdentity identity) {
+    KeysResource(ApiKeys keys, Journal journal, SecurityIdentity identity) {
         this.keys = keys;
+        this.journal = journal;
         this.identity = identity;
     }
 
@@ -91,6 +97,16 @@ public class KeysResource {
                 agents(request),
                 Callers.of(identity).actor());
         ApiKey key = issued.key();
+        journal.append(new Fact(
+                RecordType.KEY_ISSUED,
+                null,
+                null,
+                Callers.of(identity).actor(),
+                Chain.object()
+                        .put("id", key.id())
+                        .put("name", key.name())
+                        .put("role", key.role().id())
+                        .put("agents", String.join(",", key.agents()))));
         return Response.created(URI.create("/v1/keys/" + key.id()))
                 .entity(new IssuedView(key.id(), key.name(), key.role().id(), key.agents(), issued.secret()))
                 .build();
@@ -109,6 +125,12 @@ public class KeysResource {
     @Operation(summary = "Revoke a key at once: 204; 404 when no key in force has that id")
     public Response revoke(@PathParam("id") String id) {
         keys.revoke(id);
+        journal.append(new Fact(
+                RecordType.KEY_REVOKED,
+                null,
+                null,
+                Callers.of(identity).actor(),
+                Chain.object().put("id", id)));
         return Response.noContent().build();
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.AgentryException;
 import dev.agentry.access.Caller;
 import dev.agentry.access.Role;
+import dev.agentry.audit.AuditQuery;
+import dev.agentry.audit.AuditRecord;
+import dev.agentry.audit.AuditStore;
+import dev.agentry.audit.Chain;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunEvent;
 import dev.agentry.run.RunEvents;
@@ -17,6 +21,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -47,12 +53,14 @@ public class RunsResource {
     private final RunService runs;
     private final RunEvents events;
     private final ObjectMapper json;
+    private final AuditStore audit;
     private final SecurityIdentity identity;
 
-    RunsResource(RunService runs, RunEvents events, ObjectMapper json, SecurityIdentity identity) {
+    RunsResource(RunService runs, RunEvents events, ObjectMapper json, AuditStore audit, SecurityIdentity identity) {
         this.runs = runs;
         this.events = events;
         this.json = json;
+        this.audit = audit;
         this.identity = identity;
     }
 
@@ -99,7 +107,35 @@ public class RunsResource {
     @Operation(summary = "Cancel a run that has not ended; 409 when it has")
     public RunView cancel(@PathParam("id") String id) {
         require(id);
-        return RunView.of(runs.cancel(id), runs.steps(id));
+        return RunView.of(runs.cancel(id, Callers.of(identity).actor()), runs.steps(id));
+    }
+
+    @GET
+    @Path("/{id}/audit")
+    @RunOnVirtualThread
+    @RolesAllowed(Role.Names.AUDITOR)
+    @Produces({MediaType.APPLICATION_JSON, AuditResource.NDJSON})
+    @Operation(
+            summary = "The run's journal records in order, as {\"items\": [...]} or, with Accept:"
+                    + " application/x-ndjson, one record per line")
+    public Response audit(
+            @PathParam("id") String id,
+            @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor,
+            @HeaderParam("Accept") String accept) {
+        require(id);
+        AuditQuery query = new AuditQuery(
+                id, null, null, null, null, AuditResource.limit(limit), AuditResource.cursor(cursor), null);
+        List<AuditRecord> records = audit.query(query);
+        if (accept != null && accept.contains(AuditResource.NDJSON)) {
+            StringBuilder lines = new StringBuilder();
+            for (AuditRecord record : records) {
+                lines.append(Chain.line(record.body(), record.hash())).append('\n');
+            }
+            return Response.ok(lines.toString(), AuditResource.NDJSON).build();
+        }
+        return Response.ok(AuditResource.page(records, query.limit()), MediaType.APPLICATION_JSON)
+                .build();
     }
 
     @GET

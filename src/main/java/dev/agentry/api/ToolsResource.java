@@ -106,8 +106,7 @@ public class ToolsResource {
         ObjectNode arguments = JsonBody.object(
                         body, "smaller arguments", "{\"q\": \"x\"}, the tool's arguments", "{\"q\": \"x\"}")
                 .orElseGet(JsonNodeFactory.instance::objectNode);
-        RunService.Snapshot run =
-                tests.call(toolset, tool, arguments, caller.actor().describe());
+        RunService.Snapshot run = tests.call(toolset, tool, arguments, caller.actor());
         return RunView.of(run.run(), run.steps());
     }
 

@@ -111,7 +111,8 @@ public class DemoRunner {
     private String runOnce(String agent, PrintStream out) {
         String input = DemoScript.load(agent).map(DemoScript::input).orElse("Show what you can do.");
         try {
-            Run started = runs.start(agent, JsonNodeFactory.instance.textNode(input), Trigger.api("demo"));
+            Run started =
+                    runs.start(agent, JsonNodeFactory.instance.textNode(input), Trigger.api("demo"), Actor.SYSTEM);
             RunService.Snapshot ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
             out.print(Transcript.render(ended.run(), ended.steps()));
             out.println();

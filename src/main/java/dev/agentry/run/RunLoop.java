@@ -31,13 +31,15 @@ public class RunLoop {
     private final RunStore store;
     private final RunEvents events;
     private final ToolGate gate;
+    private final RunJournal journal;
     private final Redactor redactor;
     private final Clock clock;
 
-    RunLoop(RunStore store, RunEvents events, ToolGate gate, Redactor redactor, Clock clock) {
+    RunLoop(RunStore store, RunEvents events, ToolGate gate, RunJournal journal, Redactor redactor, Clock clock) {
         this.store = store;
         this.events = events;
         this.gate = gate;
+        this.journal = journal;
         this.redactor = redactor;
         this.clock = clock;
     }
@@ -57,7 +59,13 @@ public class RunLoop {
         while (true) {
             Optional<RunOutcome> outcome = checkpoint(execution);
             if (outcome.isEmpty()) {
-                outcome = state.pendingToolRequests().isEmpty() ? plan(execution) : act(execution);
+                try {
+                    outcome = state.pendingToolRequests().isEmpty() ? plan(execution) : act(execution);
+                } catch (RunJournal.Unrecorded journalDown) {
+                    // Intent before effect: nothing whose record could not be written was done.
+                    outcome = Optional.of(new RunOutcome.Failed("stopped unaudited: " + journalDown.getMessage()
+                            + "; no call whose record failed was sent"));
+                }
             }
             if (outcome.isPresent()) {
                 return outcome.get();
@@ -113,6 +121,8 @@ public class RunLoop {
                 state.plan().agent().instructions(),
                 state.history(),
                 state.plan().functions());
+        int index = state.nextIndex();
+        journal.modelRequest(state, index);
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         ModelReply reply = interruptibly(execution, () -> state.plan().model().chat(request));
@@ -120,8 +130,10 @@ public class RunLoop {
         List<ToolRequest> requests = reply.toolRequests().stream()
                 .map(r -> new ToolRequest(r.id(), r.name(), redactor.scrub(r.arguments())))
                 .toList();
-        return new Step.ModelStep(
-                state.nextIndex(), started, durationMs, redactor.scrub(reply.text()), requests, reply.usage());
+        Step.ModelStep step =
+                new Step.ModelStep(index, started, durationMs, redactor.scrub(reply.text()), requests, reply.usage());
+        journal.modelResponse(state, step);
+        return step;
     }
 
     /** Executes the pending tool requests, concurrently when there are several, committing each as it ends. */

@@ -2,6 +2,7 @@ package dev.agentry.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,6 +43,7 @@ public class RunService {
     private final RunEvents events;
     private final AgentResolver resolver;
     private final RunLoop loop;
+    private final RunJournal journal;
     private final RunsConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
@@ -56,6 +58,7 @@ public class RunService {
             RunEvents events,
             AgentResolver resolver,
             RunLoop loop,
+            RunJournal journal,
             RunsConfig config,
             Clock clock,
             MeterRegistry metrics) {
@@ -63,6 +66,7 @@ public class RunService {
         this.events = events;
         this.resolver = resolver;
         this.loop = loop;
+        this.journal = journal;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -77,15 +81,17 @@ public class RunService {
     public record Snapshot(Run run, List<Step> steps) {}
 
     /**
-     * Queues a run of {@code agent} and starts it.
+     * Queues a run of {@code agent} for {@code actor} and starts it; the journal records the start first.
      *
      * @throws AgentryException.NotFound when there is no such agent
      * @throws AgentryException.InvalidInput (422) when the agent cannot run, with the reason
+     * @throws AgentryException.Unavailable when the start cannot be recorded; the run is not started
      */
-    public Run start(String agent, JsonNode input, Trigger trigger) {
+    public Run start(String agent, JsonNode input, Trigger trigger, Actor actor) {
         RunPlan plan = resolver.plan(agent);
         Instant now = clock.instant();
         Run run = Run.queued(RunIds.next(now), agent, input, trigger, now);
+        recorded(() -> journal.started(run, actor));
         store.create(run, owner, now.plus(config.lease()));
         metrics.counter("agentry.runs.started", "agent", agent, "trigger", trigger.type())
                 .increment();
@@ -143,12 +149,13 @@ public class RunService {
      *
      * @throws AgentryException.Conflict when the run has already ended
      */
-    public Run cancel(String runId) {
+    public Run cancel(String runId, Actor actor) {
         Run run = require(runId);
         if (run.status().terminal()) {
             throw new AgentryException.Conflict("run " + runId + " has already ended (" + run.status()
                     + "); only queued, running or awaiting_approval runs can be cancelled");
         }
+        recorded(() -> journal.cancelled(runId, run.agent(), actor));
         store.finish(runId, new RunOutcome.Cancelled("cancelled by request"), run.usage(), clock.instant());
         Active running = active.get(runId);
         if (running != null) {
@@ -202,7 +209,9 @@ public class RunService {
             state = RunState.of(runId, plan, until, run.input(), committed);
             outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
             endedAt = clock.instant();
-            if (!store.finish(runId, outcome, state.usage(), endedAt)) {
+            if (store.finish(runId, outcome, state.usage(), endedAt)) {
+                recordEnd(runId, plan.agent().name(), outcome, state.usage());
+            } else {
                 outcome = null;
             }
         } catch (RunLoop.LeaseLost e) {
@@ -212,7 +221,10 @@ public class RunService {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Run %s failed with an internal error", runId);
             finishQuietly(
-                    runId, new RunOutcome.Failed("internal error: " + e), state == null ? Usage.ZERO : state.usage());
+                    runId,
+                    plan.agent().name(),
+                    new RunOutcome.Failed("internal error: " + e),
+                    state == null ? Usage.ZERO : state.usage());
         } finally {
             if (acquired) {
                 permits.release();
@@ -260,11 +272,31 @@ public class RunService {
                 usage);
     }
 
-    private void finishQuietly(String runId, RunOutcome outcome, Usage usage) {
+    private void finishQuietly(String runId, String agent, RunOutcome outcome, Usage usage) {
         try {
-            store.finish(runId, outcome, usage, clock.instant());
+            if (store.finish(runId, outcome, usage, clock.instant())) {
+                recordEnd(runId, agent, outcome, usage);
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not record the end of run %s; it will be resumed when its lease lapses", runId);
+        }
+    }
+
+    /** Records a run's end; the store already holds it, so a journal that fails now is logged, not fatal. */
+    private void recordEnd(String runId, String agent, RunOutcome outcome, Usage usage) {
+        try {
+            journal.ended(runId, agent, outcome, usage);
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("The end of run %s is in the run store but not in the audit journal: %s", runId, e.getMessage());
+        }
+    }
+
+    /** Does {@code record}, or tells the caller the journal is unavailable, so that nothing unrecorded happens. */
+    private static void recorded(Runnable record) {
+        try {
+            record.run();
+        } catch (RunJournal.Unrecorded e) {
+            throw new AgentryException.Unavailable(e.getMessage());
         }
     }
 
@@ -324,14 +356,20 @@ public class RunService {
             try {
                 plan = resolver.plan(run.agent());
             } catch (AgentryException e) {
-                store.finish(
+                finishQuietly(
                         runId,
+                        run.agent(),
                         new RunOutcome.Failed("could not be resumed: " + e.getMessage()),
-                        run.usage(),
-                        clock.instant());
+                        run.usage());
                 continue;
             }
             LOG.infof("Resuming run %s of agent '%s' from its last committed step", runId, run.agent());
+            try {
+                journal.resumed(runId, run.agent(), owner);
+            } catch (RunJournal.Unrecorded e) {
+                LOG.errorf("Not resuming run %s yet: %s", runId, e.getMessage());
+                continue;
+            }
             launch(runId, plan, null);
         }
     }

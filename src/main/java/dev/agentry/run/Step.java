@@ -80,6 +80,11 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
         /** The tool's answer; {@code {"error": ...}} or {@code {"refused": ...}} when there was none. */
         @Override
         public JsonNode resultJson() {
+            return json(result);
+        }
+
+        /** A tool result as stored and shown: its value, or {@code {"error": ...}} or {@code {"refused": ...}}. */
+        static JsonNode json(ToolResult result) {
             return switch (result) {
                 case ToolResult.Success success -> success.value();
                 case ToolResult.Failure failure ->

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.access.Actor;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.Redactor;
 import dev.agentry.model.ToolRequest;
 import dev.agentry.policy.Decision;
 import dev.agentry.policy.PolicyEngine;
 import dev.agentry.policy.PolicyRequest;
+import dev.agentry.run.RunJournal.Origin;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
@@ -37,11 +39,13 @@ public class ToolGate {
 
     private final PolicyEngine policy;
     private final Redactor redactor;
+    private final RunJournal journal;
     private final Clock clock;
 
-    ToolGate(PolicyEngine policy, Redactor redactor, Clock clock) {
+    ToolGate(PolicyEngine policy, Redactor redactor, RunJournal journal, Clock clock) {
         this.policy = policy;
         this.redactor = redactor;
+        this.journal = journal;
         this.clock = clock;
     }
 
@@ -61,7 +65,8 @@ public class ToolGate {
             result = ToolResult.failed("the arguments for " + tool.get().spec().id() + " are not valid JSON; send a"
                     + " JSON object that matches the tool's parameters");
         } else {
-            result = checkedCall(new Scope(runId, plan, deadline, index), tool.get(), request.id(), arguments, "model");
+            result = checkedCall(
+                    new Scope(runId, plan, deadline, index), tool.get(), request.id(), arguments, Origin.MODEL);
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         String name = tool.map(t -> t.spec().id()).orElse(request.name());
@@ -70,26 +75,45 @@ public class ToolGate {
 
     /**
      * An operator's direct call of one tool, outside any agent ({@code POST /v1/tools/.../test}):
-     * the same schema check, policy (as agent {@code operator}, bound by no agent's policies) and
-     * scrubbing, recorded as the only step of a run of its own.
+     * the same schema check, policy (as agent {@code operator}, bound by no agent's policies), journal
+     * and scrubbing, recorded as the only step of a run of its own.
      */
-    public Step.ToolStep direct(String runId, Tool tool, String callId, JsonNode arguments, Instant deadline) {
+    public Step.ToolStep direct(
+            String runId, Tool tool, String callId, JsonNode arguments, Instant deadline, Actor operator) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = tool.spec().id();
+        RunJournal.Call call = new RunJournal.Call(runId, id, 1, callId, id, Origin.OPERATOR, operator);
         ToolResult result = invalid(tool, arguments).orElseGet(() -> {
             Decision decision = policy.decide(new PolicyRequest(runId, OPERATOR, List.of(), id, arguments, OPERATOR));
+            journal.decision(call, decision);
             return switch (decision) {
                 case Decision.Deny deny -> ToolResult.refused(deny.reason());
                 case Decision.Allow allow ->
-                    safely(
-                            tool,
-                            new ToolCall(callId, id, arguments),
-                            new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none()));
+                    recorded(
+                            call,
+                            arguments,
+                            () -> safely(
+                                    tool,
+                                    new ToolCall(callId, id, arguments),
+                                    new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none())));
             };
         });
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         return new Step.ToolStep(1, started, durationMs, callId, id, scrub(arguments), scrub(result));
+    }
+
+    /**
+     * Makes a call whose intent is in the journal first, and records its result after. When the intent
+     * cannot be recorded the call is not made: the journal's exception leaves this method instead.
+     */
+    private ToolResult recorded(
+            RunJournal.Call call, JsonNode arguments, java.util.function.Supplier<ToolResult> send) {
+        journal.intent(call, scrub(arguments));
+        long t0 = System.nanoTime();
+        ToolResult result = send.get();
+        journal.result(call, scrub(result), (System.nanoTime() - t0) / 1_000_000);
+        return result;
     }
 
     /** Why {@code arguments} cannot be sent to {@code tool}, if they cannot. */
@@ -107,18 +131,22 @@ public class ToolGate {
         return Optional.empty();
     }
 
-    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, String origin) {
+    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin) {
         String id = tool.spec().id();
         Optional<ToolResult> invalid = invalid(tool, arguments);
         if (invalid.isPresent()) {
             return invalid.get();
         }
         AgentDefinition agent = scope.plan().agent();
-        Decision decision =
-                policy.decide(new PolicyRequest(scope.runId(), agent.name(), agent.policies(), id, arguments, origin));
+        RunJournal.Call call =
+                new RunJournal.Call(scope.runId(), agent.name(), scope.step(), callId, id, origin, Actor.SYSTEM);
+        Decision decision = policy.decide(
+                new PolicyRequest(scope.runId(), agent.name(), agent.policies(), id, arguments, origin.id));
+        journal.decision(call, decision);
         return switch (decision) {
             case Decision.Deny deny -> ToolResult.refused(deny.reason());
-            case Decision.Allow allow -> invoke(tool, new ToolCall(callId, id, arguments), scope);
+            case Decision.Allow allow ->
+                recorded(call, arguments, () -> invoke(tool, new ToolCall(callId, id, arguments), scope));
         };
     }
 
@@ -167,7 +195,11 @@ public class ToolGate {
                     return ToolResult.refused(toolId + " is not callable from code (its toolset does not mark it"
                             + " callable-from-code); call it as a tool instead");
                 }
-                return scrub(checkedCall(scope, tool.get(), callId, arguments, "code"));
+                try {
+                    return scrub(checkedCall(scope, tool.get(), callId, arguments, Origin.CODE));
+                } catch (RunJournal.Unrecorded journalDown) {
+                    return ToolResult.failed(toolId + " was not called: " + journalDown.getMessage());
+                }
             }
         };
     }

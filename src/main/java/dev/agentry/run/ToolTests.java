@@ -1,6 +1,7 @@
 package dev.agentry.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentry.access.Actor;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolRegistry;
 import dev.agentry.tool.ToolResult;
@@ -26,14 +27,23 @@ public class ToolTests {
     private final ToolGate gate;
     private final RunStore store;
     private final RunService runs;
+    private final RunJournal journal;
     private final RunsConfig config;
     private final Clock clock;
 
-    ToolTests(ToolRegistry registry, ToolGate gate, RunStore store, RunService runs, RunsConfig config, Clock clock) {
+    ToolTests(
+            ToolRegistry registry,
+            ToolGate gate,
+            RunStore store,
+            RunService runs,
+            RunJournal journal,
+            RunsConfig config,
+            Clock clock) {
         this.registry = registry;
         this.gate = gate;
         this.store = store;
         this.runs = runs;
+        this.journal = journal;
         this.config = config;
         this.clock = clock;
     }
@@ -43,21 +53,35 @@ public class ToolTests {
      *
      * @throws dev.agentry.AgentryException.NotFound when there is no such tool
      */
-    public RunService.Snapshot call(String toolset, String name, JsonNode arguments, String by) {
+    public RunService.Snapshot call(String toolset, String name, JsonNode arguments, Actor by) {
         Tool tool = registry.tool(toolset, name);
         String id = tool.spec().id();
         Instant now = clock.instant();
         String owner = runs.owner();
         String agent = id.length() > MAX_AGENT_COLUMN ? id.substring(0, MAX_AGENT_COLUMN) : id;
-        Run run = Run.queued(RunIds.next(now), agent, arguments, Trigger.toolTest(by), now);
-        store.create(run, owner, now.plus(config.lease()));
-        store.start(run.id(), owner, now, now.plus(config.lease()));
-        Step.ToolStep step = gate.direct(run.id(), tool, "test_1", arguments, now.plus(TIMEOUT));
+        Run run = Run.queued(RunIds.next(now), agent, arguments, Trigger.toolTest(by.describe()), now);
+        Step.ToolStep step;
+        try {
+            journal.started(run, by);
+            store.create(run, owner, now.plus(config.lease()));
+            store.start(run.id(), owner, now, now.plus(config.lease()));
+            step = gate.direct(run.id(), tool, "test_1", arguments, now.plus(TIMEOUT), by);
+        } catch (RunJournal.Unrecorded e) {
+            store.finish(run.id(), new RunOutcome.Failed("stopped unaudited: " + e.getMessage()), Usage.ZERO, now);
+            throw new dev.agentry.AgentryException.Unavailable(e.getMessage() + "; the tool was not called");
+        }
         store.addStep(run.id(), owner, step);
         RunOutcome outcome = step.result() instanceof ToolResult.Success
                 ? new RunOutcome.Succeeded(step.result().modelText())
                 : new RunOutcome.Failed(step.result().modelText());
-        store.finish(run.id(), outcome, Usage.ZERO.plusToolCall(), clock.instant());
+        Usage usage = Usage.ZERO.plusToolCall();
+        if (store.finish(run.id(), outcome, usage, clock.instant())) {
+            try {
+                journal.ended(run.id(), agent, outcome, usage);
+            } catch (RunJournal.Unrecorded e) {
+                throw new dev.agentry.AgentryException.Unavailable(e.getMessage());
+            }
+        }
         return new RunService.Snapshot(store.find(run.id()).orElseThrow(), store.steps(run.id()));
     }
 }

@@ -56,6 +56,11 @@ class AccessMatrixTest {
         RULES.put("GET /v1/runs/{id}/events", new Rule(Role.VIEWER, Scope.AGENT));
         RULES.put("GET /v1/tools", new Rule(Role.VIEWER, Scope.NONE));
         RULES.put("POST /v1/tools/{toolset}/{tool}/test", new Rule(Role.OPERATOR, Scope.ALL_AGENTS));
+        RULES.put("GET /v1/runs/{id}/audit", new Rule(Role.AUDITOR, Scope.AGENT));
+        RULES.put("GET /v1/audit", new Rule(Role.AUDITOR, Scope.LIST));
+        RULES.put("GET /v1/audit/verify", new Rule(Role.AUDITOR, Scope.ALL_AGENTS));
+        RULES.put("GET /v1/audit/export", new Rule(Role.AUDITOR, Scope.ALL_AGENTS));
+        RULES.put("GET /v1/audit/public-key", new Rule(Role.AUDITOR, Scope.NONE));
         RULES.put("GET /v1/keys", new Rule(Role.ADMIN, Scope.NONE));
         RULES.put("POST /v1/keys", new Rule(Role.ADMIN, Scope.NONE));
         RULES.put("DELETE /v1/keys/{id}", new Rule(Role.ADMIN, Scope.NONE));

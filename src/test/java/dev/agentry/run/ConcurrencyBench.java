@@ -5,12 +5,13 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
 import dev.agentry.fixtures.Bench;
+import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
 import dev.agentry.model.langchain4j.ChatModelClient;
 import dev.agentry.policy.AllowAllPolicyEngine;
 import dev.agentry.run.jdbc.JdbcRunStore;
-import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.store.StoreDatabase;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -132,7 +133,12 @@ class ConcurrencyBench {
         try (StoreDatabase database = StoreDatabase.open(url, null, null, 20)) {
             JdbcRunStore store = new JdbcRunStore(database.dataSource(), false);
             RunLoop loop = new RunLoop(
-                    store, new RunEvents(), new ToolGate(new AllowAllPolicyEngine(), redactor, clock), redactor, clock);
+                    store,
+                    new RunEvents(),
+                    new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(new RecordingJournal()), clock),
+                    new RunJournal(new RecordingJournal()),
+                    redactor,
+                    clock);
             SlowChatModel model = new SlowChatModel();
             RunPlan plan = plan(model);
 

@@ -9,6 +9,7 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
 import dev.agentry.asset.Secret;
+import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.ModelClient;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
@@ -16,7 +17,7 @@ import dev.agentry.model.TestModelsConfig;
 import dev.agentry.model.openai.OpenAiModelProvider;
 import dev.agentry.policy.AllowAllPolicyEngine;
 import dev.agentry.run.jdbc.JdbcRunStore;
-import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.store.StoreDatabase;
 import dev.agentry.tool.ToolResult;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -144,7 +145,12 @@ class InteropTest {
             RunLoop loop = new RunLoop(
                     store,
                     new RunEvents(),
-                    new ToolGate(new AllowAllPolicyEngine(), redactor, Clock.systemUTC()),
+                    new ToolGate(
+                            new AllowAllPolicyEngine(),
+                            redactor,
+                            new RunJournal(new RecordingJournal()),
+                            Clock.systemUTC()),
+                    new RunJournal(new RecordingJournal()),
                     redactor,
                     Clock.systemUTC());
             RunState state = RunState.of(run.id(), plan, now.plusSeconds(60), run.input(), List.of());

@@ -5,12 +5,13 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
 import dev.agentry.fixtures.Bench;
+import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
 import dev.agentry.model.langchain4j.ChatModelClient;
 import dev.agentry.policy.AllowAllPolicyEngine;
 import dev.agentry.run.jdbc.JdbcRunStore;
-import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.store.StoreDatabase;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -162,7 +163,12 @@ class LoopBench {
 
     private RunLoop loop(RunStore store) {
         return new RunLoop(
-                store, new RunEvents(), new ToolGate(new AllowAllPolicyEngine(), redactor, clock), redactor, clock);
+                store,
+                new RunEvents(),
+                new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(new RecordingJournal()), clock),
+                new RunJournal(new RecordingJournal()),
+                redactor,
+                clock);
     }
 
     private void agentryRun(RunLoop loop, RunStore store) {

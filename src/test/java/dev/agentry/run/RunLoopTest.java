@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
+import dev.agentry.audit.RecordType;
+import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.Message;
 import dev.agentry.model.ModelReply;
 import dev.agentry.model.ModelSettings;
@@ -21,7 +24,7 @@ import dev.agentry.policy.AllowAllPolicyEngine;
 import dev.agentry.policy.Decision;
 import dev.agentry.policy.PolicyEngine;
 import dev.agentry.run.jdbc.JdbcRunStore;
-import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.store.StoreDatabase;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolResult;
 import java.nio.file.Path;
@@ -49,6 +52,7 @@ class RunLoopTest {
     private JdbcRunStore store;
     private final Redactor redactor = new Redactor();
     private final Clock clock = Clock.systemUTC();
+    private final RecordingJournal journal = new RecordingJournal();
     private PolicyEngine policy = new AllowAllPolicyEngine();
 
     @BeforeEach
@@ -94,7 +98,13 @@ class RunLoopTest {
         Run run = store.find(runId).orElseThrow();
         Instant deadline = run.startedAt().plus(plan.agent().limits().timeout());
         RunState state = RunState.of(runId, plan, deadline, run.input(), store.steps(runId));
-        RunLoop loop = new RunLoop(store, new RunEvents(), new ToolGate(policy, redactor, clock), redactor, clock);
+        RunLoop loop = new RunLoop(
+                store,
+                new RunEvents(),
+                new ToolGate(policy, redactor, new RunJournal(journal), clock),
+                new RunJournal(journal),
+                redactor,
+                clock);
         RunOutcome outcome = loop.run(new RunLoop.Execution(state, control, "node", Duration.ofSeconds(60)));
         return new Outcome(outcome, store.steps(runId), state.usage());
     }
@@ -140,6 +150,53 @@ class RunLoopTest {
         assertThat(result.toolStep(2).tool()).isEqualTo("echo.say");
         assertThat(result.toolStep(2).result().status()).isEqualTo("ok");
         assertThat(result.usage()).isEqualTo(new Usage(2, 1, 20, 10));
+    }
+
+    @Test
+    void every_fact_of_a_tool_call_is_journaled_in_order_with_the_call_recorded_before_it_is_sent() {
+        List<String> journaledWhenCalled = new java.util.ArrayList<>();
+        FakeTool say = new FakeTool("echo", "say", arguments -> {
+            journaledWhenCalled.addAll(types());
+            return ToolResult.success(arguments);
+        });
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("said hi"));
+
+        run(Limits.DEFAULT, model, say);
+
+        assertThat(types())
+                .containsExactly(
+                        "model.request",
+                        "model.response",
+                        "policy.decision",
+                        "tool.intent",
+                        "tool.result",
+                        "model.request",
+                        "model.response");
+        assertThat(journaledWhenCalled).endsWith("policy.decision", "tool.intent");
+        assertThat(journal.facts().get(3).data().path("arguments").path("text").asText())
+                .isEqualTo("hi");
+        assertThat(journal.facts().get(4).data().path("result").path("text").asText())
+                .isEqualTo("hi");
+        assertThat(journal.facts()).allSatisfy(fact -> assertThat(fact.actor()).isEqualTo(Actor.SYSTEM));
+    }
+
+    @Test
+    void a_call_whose_intent_cannot_be_journaled_is_never_sent_and_the_run_stops_saying_why() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{}"), answer("done"));
+        journal.refuse(RecordType.TOOL_INTENT);
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.arguments()).isEmpty();
+        assertThat(types()).endsWith("model.response", "policy.decision");
+        assertThat(result.outcome())
+                .isEqualTo(new RunOutcome.Failed("stopped unaudited: the audit journal could not be written: the"
+                        + " database is down; no call whose record failed was sent"));
+    }
+
+    private List<String> types() {
+        return journal.facts().stream().map(fact -> fact.type().id()).toList();
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.agentry.access.jdbc;
 
 import dev.agentry.access.KeyStore;
-import dev.agentry.run.jdbc.StoreDatabase;
+import dev.agentry.store.StoreDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 

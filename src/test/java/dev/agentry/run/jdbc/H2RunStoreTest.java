@@ -1,5 +1,6 @@
 package dev.agentry.run.jdbc;
 
+import dev.agentry.store.StoreDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

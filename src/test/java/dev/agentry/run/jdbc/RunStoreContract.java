@@ -14,6 +14,7 @@ import dev.agentry.run.RunStatus;
 import dev.agentry.run.Step;
 import dev.agentry.run.Trigger;
 import dev.agentry.run.Usage;
+import dev.agentry.store.StoreDatabase;
 import dev.agentry.tool.ToolResult;
 import java.time.Duration;
 import java.time.Instant;

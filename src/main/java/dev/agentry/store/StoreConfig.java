@@ -1,10 +1,10 @@
-package dev.agentry.run.jdbc;
+package dev.agentry.store;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Where runs are stored. The default is an embedded H2 file under {@code data/}; PostgreSQL by URL. */
+/** Where runs, keys and the audit journal are stored. The default is an embedded H2 file under {@code data/}; PostgreSQL by URL. */
 @ConfigMapping(prefix = "agentry.store")
 public interface StoreConfig {
 

@@ -1,4 +1,4 @@
-package dev.agentry.run.jdbc;
+package dev.agentry.store;
 
 import dev.agentry.AgentryException;
 import io.agroal.api.AgroalDataSource;

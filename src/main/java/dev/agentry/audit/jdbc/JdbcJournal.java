@@ -1,0 +1,351 @@
+package dev.agentry.audit.jdbc;
+
+import dev.agentry.AgentryException;
+import dev.agentry.audit.AuditQuery;
+import dev.agentry.audit.AuditRecord;
+import dev.agentry.audit.AuditStore;
+import dev.agentry.audit.Chain;
+import dev.agentry.audit.Checkpoint;
+import dev.agentry.audit.Fact;
+import dev.agentry.audit.Journal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The journal in the store's database, with group commit: appenders queue their fact and wait; one
+ * writer thread takes everything queued, inserts it as the next records of the chain and commits once,
+ * then releases the appenders. Under load a commit carries many records; alone, a record costs one
+ * insert and one commit. The writer is a thread of its own because it is never interrupted: run threads
+ * are, when a run is cancelled, and an interrupt during file I/O would close an embedded database.
+ *
+ * <p>The writer keeps the chain's head in memory. Replicas sharing a database extend one chain: a
+ * record's seq is its primary key, so an insert whose seq another replica took first fails; the writer
+ * then re-reads the head and builds the batch again on top of it.
+ */
+public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
+
+    /** Most facts one commit carries. */
+    static final int MAX_BATCH = 512;
+
+    /** Attempts at a batch whose seq numbers other replicas keep taking first. */
+    private static final int MAX_ATTEMPTS = 50;
+
+    private static final String DUPLICATE_KEY = "23505";
+    private static final Pending CLOSE = new Pending(null, null, null);
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    /** The last record this process knows of; null until read. Only the writer thread touches it. */
+    private Head head;
+
+    private volatile boolean closed;
+
+    private record Pending(Fact fact, String data, CompletableFuture<AuditRecord> done) {}
+
+    public JdbcJournal(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.writer = Thread.ofPlatform().daemon().name("agentry-journal").start(this::writeUntilClosed);
+    }
+
+    /**
+     * {@inheritDoc} An interrupt while waiting does not abandon the record: the caller still learns
+     * whether it became durable, and its interrupt status is kept.
+     */
+    @Override
+    public AuditRecord append(Fact fact) {
+        if (closed) {
+            throw new AgentryException.Unavailable("the audit journal is closed (the service is stopping)");
+        }
+        Pending pending = new Pending(fact, Chain.dataText(fact.data()), new CompletableFuture<>());
+        queue.add(pending);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return pending.done().get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AgentryException agentry) {
+                throw agentry;
+            }
+            throw new AgentryException.Unavailable("the audit journal could not be written: " + e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void writeUntilClosed() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        boolean closing = false;
+        while (!closing) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            closing = batch.remove(CLOSE);
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
+            batch.clear();
+        }
+        AgentryException closed = new AgentryException.Unavailable("the audit journal closed");
+        queue.forEach(pending -> {
+            if (pending != CLOSE) {
+                pending.done().completeExceptionally(closed);
+            }
+        });
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            List<AuditRecord> written = commit(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(written.get(i));
+            }
+        } catch (SQLException | RuntimeException e) {
+            head = null;
+            AgentryException failure = new AgentryException.Unavailable("the audit journal could not be written: "
+                    + e.getMessage() + "; nothing that needed the record was done. Check the store's database");
+            batch.forEach(pending -> pending.done().completeExceptionally(failure));
+        }
+    }
+
+    private List<AuditRecord> commit(List<Pending> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            for (int attempt = 1; ; attempt++) {
+                if (head == null) {
+                    head = readHead(connection);
+                }
+                connection.setAutoCommit(false);
+                try {
+                    List<AuditRecord> records = insert(connection, batch);
+                    connection.commit();
+                    head = new Head(records.getLast().seq(), records.getLast().hash());
+                    return records;
+                } catch (SQLException e) {
+                    connection.rollback();
+                    head = null;
+                    if (!DUPLICATE_KEY.equals(rootState(e)) || attempt == MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
+    private List<AuditRecord> insert(Connection connection, List<Pending> batch) throws SQLException {
+        Instant at = clock.instant();
+        List<AuditRecord> records = new ArrayList<>(batch.size());
+        long seq = head.seq();
+        String prev = head.hash();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO audit_records (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Pending pending : batch) {
+                seq++;
+                Fact fact = pending.fact();
+                String body = Chain.body(seq, at, fact, pending.data(), prev);
+                String hash = Chain.hash(body);
+                insert.setLong(1, seq);
+                insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                insert.setString(3, fact.type().id());
+                insert.setString(4, fact.runId());
+                insert.setString(5, fact.agent());
+                insert.setString(6, body);
+                insert.setString(7, hash);
+                if (batch.size() == 1) {
+                    insert.executeUpdate();
+                } else {
+                    insert.addBatch();
+                }
+                records.add(Chain.parse(body, hash));
+                prev = hash;
+            }
+            if (batch.size() > 1) {
+                insert.executeBatch();
+            }
+        }
+        return records;
+    }
+
+    private static String rootState(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            if (next.getSQLState() != null && !next.getSQLState().isEmpty()) {
+                return next.getSQLState();
+            }
+        }
+        return "";
+    }
+
+    private static Head readHead(Connection connection) throws SQLException {
+        try (PreparedStatement select =
+                        connection.prepareStatement("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
+                ResultSet row = select.executeQuery()) {
+            return row.next() ? new Head(row.getLong(1), row.getString(2)) : new Head(0, Chain.GENESIS);
+        }
+    }
+
+    @Override
+    public Head head() {
+        try (Connection connection = dataSource.getConnection()) {
+            return readHead(connection);
+        } catch (SQLException e) {
+            throw failure("read the journal's head", e);
+        }
+    }
+
+    @Override
+    public List<AuditRecord> query(AuditQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT body, hash FROM audit_records WHERE seq > ?");
+        List<Object> parameters = new ArrayList<>(List.of(query.after()));
+        if (query.runId() != null) {
+            sql.append(" AND run_id = ?");
+            parameters.add(query.runId());
+        }
+        if (query.agent() != null) {
+            sql.append(" AND agent = ?");
+            parameters.add(query.agent());
+        }
+        if (query.among() != null) {
+            if (query.among().isEmpty()) {
+                return List.of();
+            }
+            sql.append(" AND agent IN (")
+                    .append(String.join(", ", Collections.nCopies(query.among().size(), "?")))
+                    .append(')');
+            parameters.addAll(query.among());
+        }
+        if (query.type() != null) {
+            sql.append(" AND type = ?");
+            parameters.add(query.type().id());
+        }
+        if (query.since() != null) {
+            sql.append(" AND at >= ?");
+            parameters.add(OffsetDateTime.ofInstant(query.since(), ZoneOffset.UTC));
+        }
+        if (query.until() != null) {
+            sql.append(" AND at < ?");
+            parameters.add(OffsetDateTime.ofInstant(query.until(), ZoneOffset.UTC));
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        parameters.add(query.limit());
+        List<AuditRecord> records = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                select.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    records.add(Chain.parse(rows.getString(1), rows.getString(2)));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw failure("read the journal", e);
+        }
+    }
+
+    @Override
+    public void scan(long from, long to, Consumer<AuditRecord> records, Consumer<Checkpoint> checkpoints) {
+        String sql = "SELECT r.body, r.hash, c.hash, c.at, c.signature FROM audit_records r"
+                + " LEFT JOIN audit_checkpoints c ON c.seq = r.seq WHERE r.seq >= ? AND r.seq <= ? ORDER BY r.seq";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setFetchSize(1000);
+            select.setLong(1, from);
+            select.setLong(2, to);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    AuditRecord record = Chain.parse(rows.getString(1), rows.getString(2));
+                    records.accept(record);
+                    if (rows.getString(3) != null) {
+                        checkpoints.accept(new Checkpoint(
+                                record.seq(),
+                                rows.getString(3),
+                                rows.getObject(4, OffsetDateTime.class).toInstant(),
+                                rows.getString(5)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read the journal", e);
+        }
+    }
+
+    @Override
+    public void addCheckpoint(Checkpoint checkpoint) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO audit_checkpoints (seq, hash, at, signature) VALUES (?, ?, ?, ?)")) {
+            insert.setLong(1, checkpoint.seq());
+            insert.setString(2, checkpoint.hash());
+            insert.setObject(3, OffsetDateTime.ofInstant(checkpoint.at(), ZoneOffset.UTC));
+            insert.setString(4, checkpoint.signature());
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("store a checkpoint", e);
+        }
+    }
+
+    @Override
+    public Optional<Checkpoint> lastCheckpoint() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT seq, hash, at, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
+                ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Checkpoint(
+                    row.getLong(1),
+                    row.getString(2),
+                    row.getObject(3, OffsetDateTime.class).toInstant(),
+                    row.getString(4)));
+        } catch (SQLException e) {
+            throw failure("read the last checkpoint", e);
+        }
+    }
+
+    /** Stops taking facts; those already queued are written first. */
+    @Override
+    public void close() {
+        closed = true;
+        queue.add(CLOSE);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static AgentryException failure(String what, SQLException e) {
+        return new AgentryException.Unavailable("the audit journal could not " + what + ": " + e.getMessage());
+    }
+}

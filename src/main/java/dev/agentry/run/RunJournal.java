@@ -1,0 +1,159 @@
+package dev.agentry.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
+import dev.agentry.audit.Chain;
+import dev.agentry.audit.Fact;
+import dev.agentry.audit.Journal;
+import dev.agentry.audit.RecordType;
+import dev.agentry.model.FunctionSpec;
+import dev.agentry.model.ToolRequest;
+import dev.agentry.policy.Decision;
+import dev.agentry.tool.ToolResult;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What a run records in the audit journal, in the words of runs: each method appends one fact and
+ * returns once it is durable, or throws {@link Unrecorded}. Everything
+ * passed in has already been scrubbed of secrets. Facts that Agentry itself produces while executing
+ * a run (model calls, decisions, tool calls) name the system as their actor; the run's start and
+ * cancellation name who asked for them.
+ */
+@ApplicationScoped
+public class RunJournal {
+
+    /** Who made a tool call: the model, guest code, or an operator testing a tool. */
+    enum Origin {
+        MODEL("model"),
+        CODE("code"),
+        OPERATOR("operator");
+
+        final String id;
+
+        Origin(String id) {
+            this.id = id;
+        }
+    }
+
+    private final Journal journal;
+
+    RunJournal(Journal journal) {
+        this.journal = journal;
+    }
+
+    void started(Run run, Actor actor) {
+        ObjectNode data = Chain.object();
+        data.set("input", run.input());
+        data.putObject("trigger")
+                .put("type", run.trigger().type())
+                .put("by", run.trigger().by());
+        append(RecordType.RUN_STARTED, run.id(), run.agent(), actor, data);
+    }
+
+    void resumed(String runId, String agent, String owner) {
+        append(
+                RecordType.RUN_RESUMED,
+                runId,
+                agent,
+                Actor.SYSTEM,
+                Chain.object().put("owner", owner));
+    }
+
+    void cancelled(String runId, String agent, Actor actor) {
+        append(RecordType.RUN_CANCELLED, runId, agent, actor, Chain.object());
+    }
+
+    void ended(String runId, String agent, RunOutcome outcome, Usage usage) {
+        ObjectNode data = Chain.object().put("status", outcome.status().id());
+        data.put("output", outcome.outputOrNull()).put("error", outcome.errorOrNull());
+        data.putObject("usage")
+                .put("modelCalls", usage.modelCalls())
+                .put("toolCalls", usage.toolCalls())
+                .put("inputTokens", usage.inputTokens())
+                .put("outputTokens", usage.outputTokens());
+        append(RecordType.RUN_ENDED, runId, agent, Actor.SYSTEM, data);
+    }
+
+    void modelRequest(RunState state, int step) {
+        ObjectNode data = Chain.object().put("step", step);
+        data.put("model", state.plan().agent().model().name());
+        data.put("messages", state.history().size() + 1);
+        ArrayNode tools = data.putArray("tools");
+        for (FunctionSpec function : state.plan().functions()) {
+            tools.add(function.name());
+        }
+        append(RecordType.MODEL_REQUEST, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
+    }
+
+    void modelResponse(RunState state, Step.ModelStep step) {
+        ObjectNode data = Chain.object().put("step", step.index()).put("durationMs", step.durationMs());
+        data.put("text", step.text());
+        ArrayNode calls = data.putArray("toolCalls");
+        for (ToolRequest request : step.toolRequests()) {
+            calls.addObject()
+                    .put("id", request.id())
+                    .put("name", request.name())
+                    .put("arguments", request.arguments());
+        }
+        data.putObject("usage")
+                .put("input", step.usage().input())
+                .put("output", step.usage().output());
+        append(RecordType.MODEL_RESPONSE, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
+    }
+
+    /** Where a tool call happens: the run, its agent, the step, the call and who made it. */
+    record Call(String runId, String agent, int step, String callId, String tool, Origin origin, Actor actor) {}
+
+    void decision(Call call, Decision decision) {
+        ObjectNode data = call(call);
+        switch (decision) {
+            case Decision.Allow allow -> data.put("effect", "allow");
+            case Decision.Deny deny -> data.put("effect", "deny").put("reason", deny.reason());
+        }
+        append(RecordType.POLICY_DECISION, call.runId(), call.agent(), call.actor(), data);
+    }
+
+    void intent(Call call, JsonNode arguments) {
+        ObjectNode data = call(call);
+        data.set("arguments", arguments);
+        RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_CALL : RecordType.TOOL_INTENT;
+        append(type, call.runId(), call.agent(), call.actor(), data);
+    }
+
+    void result(Call call, ToolResult result, long durationMs) {
+        ObjectNode data = call(call).put("status", result.status()).put("durationMs", durationMs);
+        data.set("result", Step.ToolStep.json(result));
+        RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_RESULT : RecordType.TOOL_RESULT;
+        append(type, call.runId(), call.agent(), call.actor(), data);
+    }
+
+    private static ObjectNode call(Call call) {
+        return Chain.object()
+                .put("step", call.step())
+                .put("callId", call.callId())
+                .put("tool", call.tool())
+                .put("origin", call.origin().id);
+    }
+
+    private void append(RecordType type, String runId, String agent, Actor actor, JsonNode data) {
+        try {
+            journal.append(new Fact(type, runId, agent, actor, data));
+        } catch (AgentryException.Unavailable e) {
+            throw new Unrecorded(e.getMessage());
+        }
+    }
+
+    /**
+     * A fact could not be recorded, so what it announces must not happen: the run stops, and a call
+     * from code is refused. Distinct from a model's or a tool's own unavailability, which the run
+     * reports and survives.
+     */
+    static final class Unrecorded extends RuntimeException {
+        Unrecorded(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.agentry.audit.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
+import dev.agentry.audit.AuditQuery;
+import dev.agentry.audit.AuditRecord;
+import dev.agentry.audit.Chain;
+import dev.agentry.audit.Fact;
+import dev.agentry.audit.RecordType;
+import dev.agentry.store.StoreDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the journal promises on every database it runs on. */
+abstract class JournalContract {
+
+    protected abstract StoreDatabase open();
+
+    private StoreDatabase database;
+
+    @BeforeEach
+    void openDatabase() {
+        database = open();
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+
+    private static Fact fact(int n) {
+        return new Fact(
+                RecordType.TOOL_INTENT,
+                "run_" + n,
+                "billing",
+                Actor.SYSTEM,
+                Chain.object().put("n", n));
+    }
+
+    @Test
+    void two_replicas_appending_concurrently_extend_one_gap_free_chain() throws Exception {
+        JdbcJournal one = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        JdbcJournal two = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<AuditRecord>> appended = new ArrayList<>();
+        try {
+            for (int i = 0; i < 400; i++) {
+                JdbcJournal journal = i % 2 == 0 ? one : two;
+                Fact fact = fact(i);
+                appended.add(writers.submit(() -> journal.append(fact)));
+            }
+            for (Future<AuditRecord> record : appended) {
+                record.get();
+            }
+        } finally {
+            writers.shutdown();
+            one.close();
+            two.close();
+        }
+
+        JdbcJournal reader = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        List<AuditRecord> records = new ArrayList<>();
+        reader.scan(1, Long.MAX_VALUE, records::add, checkpoint -> {});
+        reader.close();
+        assertThat(records).hasSize(400);
+        String prev = Chain.GENESIS;
+        for (int i = 0; i < records.size(); i++) {
+            AuditRecord record = records.get(i);
+            assertThat(record.seq()).isEqualTo(i + 1);
+            assertThat(record.prev()).isEqualTo(prev);
+            assertThat(record.hash()).isEqualTo(Chain.hash(record.body()));
+            prev = record.hash();
+        }
+        assertThat(reader.head()).isEqualTo(new dev.agentry.audit.AuditStore.Head(400, prev));
+    }
+
+    @Test
+    void an_appended_record_is_read_back_by_run_agent_and_type() {
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        try {
+            AuditRecord written = journal.append(fact(7));
+            journal.append(new Fact(RecordType.RUN_ENDED, "run_7", "billing", Actor.SYSTEM, null));
+
+            List<AuditRecord> read =
+                    journal.query(new AuditQuery("run_7", null, RecordType.TOOL_INTENT, null, null, 10, 0, null));
+
+            assertThat(read).containsExactly(written);
+            assertThat(read.getFirst().data().path("n").asInt()).isEqualTo(7);
+            assertThat(journal.query(new AuditQuery(null, null, null, null, null, 10, 0, java.util.Set.of("other"))))
+                    .isEmpty();
+        } finally {
+            journal.close();
+        }
+    }
+
+    @Test
+    void an_append_to_a_database_that_went_away_fails_saying_so_and_records_nothing() {
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        database.close();
+        try {
+            assertThatThrownBy(() -> journal.append(fact(1)))
+                    .isInstanceOf(AgentryException.Unavailable.class)
+                    .hasMessageStartingWith("the audit journal could not be written: ");
+        } finally {
+            journal.close();
+        }
+        database = open();
+    }
+}

@@ -14,6 +14,7 @@ import dev.agentry.model.ToolRequest;
 import dev.agentry.policy.Decision;
 import dev.agentry.tool.ToolResult;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * What a run records in the audit journal, in the words of runs: each method appends one fact and
@@ -107,20 +108,25 @@ public class RunJournal {
     /** Where a tool call happens: the run, its agent, the step, the call and who made it. */
     record Call(String runId, String agent, int step, String callId, String tool, Origin origin, Actor actor) {}
 
-    void decision(Call call, Decision decision) {
-        ObjectNode data = call(call);
-        switch (decision) {
-            case Decision.Allow allow -> data.put("effect", "allow");
-            case Decision.Deny deny -> data.put("effect", "deny").put("reason", deny.reason());
-        }
-        append(RecordType.POLICY_DECISION, call.runId(), call.agent(), call.actor(), data);
+    /** A decision that refuses the call: the only record of it. */
+    void refused(Call call, Decision.Deny deny) {
+        ObjectNode data = call(call).put("effect", "deny").put("reason", deny.reason());
+        journal(() ->
+                journal.append(new Fact(RecordType.POLICY_DECISION, call.runId(), call.agent(), call.actor(), data)));
     }
 
-    void intent(Call call, JsonNode arguments) {
-        ObjectNode data = call(call);
-        data.set("arguments", arguments);
+    /**
+     * A decision that allows the call and the call's intent, durable together before the call is sent:
+     * one append instead of two on the path of every tool call.
+     */
+    void allowed(Call call, JsonNode arguments) {
+        ObjectNode decision = call(call).put("effect", "allow");
+        ObjectNode intent = call(call);
+        intent.set("arguments", arguments);
         RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_CALL : RecordType.TOOL_INTENT;
-        append(type, call.runId(), call.agent(), call.actor(), data);
+        journal(() -> journal.appendAll(List.of(
+                new Fact(RecordType.POLICY_DECISION, call.runId(), call.agent(), call.actor(), decision),
+                new Fact(type, call.runId(), call.agent(), call.actor(), intent))));
     }
 
     void result(Call call, ToolResult result, long durationMs) {
@@ -139,8 +145,12 @@ public class RunJournal {
     }
 
     private void append(RecordType type, String runId, String agent, Actor actor, JsonNode data) {
+        journal(() -> journal.append(new Fact(type, runId, agent, actor, data)));
+    }
+
+    private static void journal(Runnable append) {
         try {
-            journal.append(new Fact(type, runId, agent, actor, data));
+            append.run();
         } catch (AgentryException.Unavailable e) {
             throw new Unrecorded(e.getMessage());
         }

@@ -86,9 +86,8 @@ public class ToolGate {
         RunJournal.Call call = new RunJournal.Call(runId, id, 1, callId, id, Origin.OPERATOR, operator);
         ToolResult result = invalid(tool, arguments).orElseGet(() -> {
             Decision decision = policy.decide(new PolicyRequest(runId, OPERATOR, List.of(), id, arguments, OPERATOR));
-            journal.decision(call, decision);
             return switch (decision) {
-                case Decision.Deny deny -> ToolResult.refused(deny.reason());
+                case Decision.Deny deny -> refused(call, deny);
                 case Decision.Allow allow ->
                     recorded(
                             call,
@@ -104,12 +103,12 @@ public class ToolGate {
     }
 
     /**
-     * Makes a call whose intent is in the journal first, and records its result after. When the intent
-     * cannot be recorded the call is not made: the journal's exception leaves this method instead.
+     * Makes an allowed call whose decision and intent are in the journal first, and records its result
+     * after. When they cannot be recorded the call is not made: the journal's exception leaves instead.
      */
     private ToolResult recorded(
             RunJournal.Call call, JsonNode arguments, java.util.function.Supplier<ToolResult> send) {
-        journal.intent(call, scrub(arguments));
+        journal.allowed(call, scrub(arguments));
         long t0 = System.nanoTime();
         ToolResult result = send.get();
         journal.result(call, scrub(result), (System.nanoTime() - t0) / 1_000_000);
@@ -142,12 +141,16 @@ public class ToolGate {
                 new RunJournal.Call(scope.runId(), agent.name(), scope.step(), callId, id, origin, Actor.SYSTEM);
         Decision decision = policy.decide(
                 new PolicyRequest(scope.runId(), agent.name(), agent.policies(), id, arguments, origin.id));
-        journal.decision(call, decision);
         return switch (decision) {
-            case Decision.Deny deny -> ToolResult.refused(deny.reason());
+            case Decision.Deny deny -> refused(call, deny);
             case Decision.Allow allow ->
                 recorded(call, arguments, () -> invoke(tool, new ToolCall(callId, id, arguments), scope));
         };
+    }
+
+    private ToolResult refused(RunJournal.Call call, Decision.Deny deny) {
+        journal.refused(call, deny);
+        return ToolResult.refused(deny.reason());
     }
 
     private ToolResult invoke(Tool tool, ToolCall call, Scope scope) {

@@ -29,8 +29,9 @@ public final class StoreDatabase implements AutoCloseable {
      * @throws AgentryException.Unavailable naming the URL and the likely fix when the database cannot be
      *     opened or migrated
      */
-    public static StoreDatabase open(String url, String username, String password, int maxConnections) {
-        Class<? extends Driver> driver = driverFor(url);
+    public static StoreDatabase open(String configured, String username, String password, int maxConnections) {
+        Class<? extends Driver> driver = driverFor(configured);
+        String url = durable(configured);
         AgroalDataSource dataSource;
         try {
             AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
@@ -52,7 +53,7 @@ public final class StoreDatabase implements AutoCloseable {
                             }));
             dataSource = AgroalDataSource.from(configuration);
         } catch (java.sql.SQLException | RuntimeException e) {
-            throw new AgentryException.Unavailable("cannot open the run store at " + url + ": " + rootMessage(e)
+            throw new AgentryException.Unavailable("cannot open the run store at " + configured + ": " + rootMessage(e)
                     + "; check AGENTRY_STORE_URL, or stop the other Agentry using the same data/ folder");
         }
         try {
@@ -63,9 +64,10 @@ public final class StoreDatabase implements AutoCloseable {
                     .migrate();
         } catch (FlywayException e) {
             dataSource.close();
-            throw new AgentryException.Unavailable("cannot prepare the run store at " + url + ": " + rootMessage(e)
-                    + "; check AGENTRY_STORE_URL and that the database is reachable, or stop the other Agentry "
-                    + "using the same data/ folder");
+            throw new AgentryException.Unavailable(
+                    "cannot prepare the run store at " + configured + ": " + rootMessage(e)
+                            + "; check AGENTRY_STORE_URL and that the database is reachable, or stop the other Agentry "
+                            + "using the same data/ folder");
         }
         return new StoreDatabase(dataSource, isExclusive(url));
     }
@@ -93,6 +95,19 @@ public final class StoreDatabase implements AutoCloseable {
         }
         throw new AgentryException.Unavailable("the run store URL '" + url + "' is not supported; use jdbc:h2:file:"
                 + "<path> or jdbc:postgresql://<host>:<port>/<database> in AGENTRY_STORE_URL");
+    }
+
+    /**
+     * The URL with H2 told to write each commit to its file before the commit returns ({@code
+     * WRITE_DELAY=0}), unless the URL says otherwise. H2's default writes committed changes in the
+     * background up to half a second later, so a killed process lost commits it had acknowledged:
+     * journal records among them.
+     */
+    static String durable(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
     }
 
     private static boolean isExclusive(String url) {

@@ -189,7 +189,7 @@ class RunLoopTest {
         Outcome result = run(Limits.DEFAULT, model, say);
 
         assertThat(say.arguments()).isEmpty();
-        assertThat(types()).endsWith("model.response", "policy.decision");
+        assertThat(types()).endsWith("model.request", "model.response");
         assertThat(result.outcome())
                 .isEqualTo(new RunOutcome.Failed("stopped unaudited: the audit journal could not be written: the"
                         + " database is down; no call whose record failed was sent"));

@@ -46,7 +46,7 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
     private static final int MAX_ATTEMPTS = 50;
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final Pending CLOSE = new Pending(null, null, null);
+    private static final Pending CLOSE = new Pending(List.of(), List.of(), null);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -57,7 +57,8 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
 
     private volatile boolean closed;
 
-    private record Pending(Fact fact, String data, CompletableFuture<AuditRecord> done) {}
+    /** Facts appended together, their data as text, and the records they became. */
+    private record Pending(List<Fact> facts, List<String> data, CompletableFuture<List<AuditRecord>> done) {}
 
     public JdbcJournal(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -65,16 +66,24 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("agentry-journal").start(this::writeUntilClosed);
     }
 
-    /**
-     * {@inheritDoc} An interrupt while waiting does not abandon the record: the caller still learns
-     * whether it became durable, and its interrupt status is kept.
-     */
     @Override
     public AuditRecord append(Fact fact) {
+        return appendAll(List.of(fact)).getFirst();
+    }
+
+    /**
+     * {@inheritDoc} An interrupt while waiting does not abandon the records: the caller still learns
+     * whether they became durable, and its interrupt status is kept.
+     */
+    @Override
+    public List<AuditRecord> appendAll(List<Fact> facts) {
         if (closed) {
             throw new AgentryException.Unavailable("the audit journal is closed (the service is stopping)");
         }
-        Pending pending = new Pending(fact, Chain.dataText(fact.data()), new CompletableFuture<>());
+        Pending pending = new Pending(
+                List.copyOf(facts),
+                facts.stream().map(fact -> Chain.dataText(fact.data())).toList(),
+                new CompletableFuture<>());
         queue.add(pending);
         boolean interrupted = false;
         try {
@@ -124,8 +133,11 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
     private void write(List<Pending> batch) {
         try {
             List<AuditRecord> written = commit(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(written.get(i));
+            int next = 0;
+            for (Pending pending : batch) {
+                int count = pending.facts().size();
+                pending.done().complete(written.subList(next, next + count));
+                next += count;
             }
         } catch (SQLException | RuntimeException e) {
             head = null;
@@ -165,29 +177,32 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
         List<AuditRecord> records = new ArrayList<>(batch.size());
         long seq = head.seq();
         String prev = head.hash();
+        int count = batch.stream().mapToInt(pending -> pending.facts().size()).sum();
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO audit_records (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (Pending pending : batch) {
-                seq++;
-                Fact fact = pending.fact();
-                String body = Chain.body(seq, at, fact, pending.data(), prev);
-                String hash = Chain.hash(body);
-                insert.setLong(1, seq);
-                insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                insert.setString(3, fact.type().id());
-                insert.setString(4, fact.runId());
-                insert.setString(5, fact.agent());
-                insert.setString(6, body);
-                insert.setString(7, hash);
-                if (batch.size() == 1) {
-                    insert.executeUpdate();
-                } else {
-                    insert.addBatch();
+                for (int i = 0; i < pending.facts().size(); i++) {
+                    seq++;
+                    Fact fact = pending.facts().get(i);
+                    String body = Chain.body(seq, at, fact, pending.data().get(i), prev);
+                    String hash = Chain.hash(body);
+                    insert.setLong(1, seq);
+                    insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                    insert.setString(3, fact.type().id());
+                    insert.setString(4, fact.runId());
+                    insert.setString(5, fact.agent());
+                    insert.setString(6, body);
+                    insert.setString(7, hash);
+                    if (count == 1) {
+                        insert.executeUpdate();
+                    } else {
+                        insert.addBatch();
+                    }
+                    records.add(Chain.parse(body, hash));
+                    prev = hash;
                 }
-                records.add(Chain.parse(body, hash));
-                prev = hash;
             }
-            if (batch.size() > 1) {
+            if (count > 1) {
                 insert.executeBatch();
             }
         }

@@ -104,6 +104,33 @@ abstract class JournalContract {
     }
 
     @Test
+    void facts_appended_together_are_consecutive_records_of_one_commit() throws Exception {
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService others = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            List<Future<AuditRecord>> noise = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Fact fact = fact(100 + i);
+                noise.add(others.submit(() -> journal.append(fact)));
+            }
+            List<AuditRecord> together = journal.appendAll(List.of(fact(1), fact(2), fact(3)));
+            for (Future<AuditRecord> record : noise) {
+                record.get();
+            }
+
+            assertThat(together).extracting(AuditRecord::seq).satisfies(seqs -> {
+                assertThat(seqs.get(1)).isEqualTo(seqs.get(0) + 1);
+                assertThat(seqs.get(2)).isEqualTo(seqs.get(0) + 2);
+            });
+            assertThat(together.get(1).prev()).isEqualTo(together.get(0).hash());
+            assertThat(together.get(0).at()).isEqualTo(together.get(2).at());
+        } finally {
+            others.shutdown();
+            journal.close();
+        }
+    }
+
+    @Test
     void an_append_to_a_database_that_went_away_fails_saying_so_and_records_nothing() {
         JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
         database.close();

@@ -2,6 +2,7 @@ package dev.agentry.agent;
 
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
@@ -19,14 +20,16 @@ public class AgentCatalog {
 
     private final AssetCatalog<AgentDefinition> catalog;
 
-    AgentCatalog(AssetsConfig config, Variables variables, Redactor redactor, AssetWatcher watcher) {
+    AgentCatalog(
+            AssetsConfig config, Variables variables, Redactor redactor, AssetEvents events, AssetWatcher watcher) {
         catalog = new AssetCatalog<>(
                 "agent",
                 new AssetFolder(config.agentsDir()),
                 AgentDefinition.class,
                 AgentDefinition::name,
                 variables,
-                redactor);
+                redactor,
+                events);
         catalog.refresh();
         watcher.watch(catalog::refresh);
     }

@@ -2,10 +2,15 @@ package dev.agentry.asset;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +36,7 @@ public final class AssetCatalog<T> {
     private final Function<T, String> nameOf;
     private final Variables variables;
     private final Redactor redactor;
+    private final AssetEvents events;
     private final AssetBinder binder = AssetBinder.create();
     private final Map<Path, AssetEntry<T>> byFile = new HashMap<>();
     private volatile Map<String, AssetEntry<T>> byName = Map.of();
@@ -44,13 +50,15 @@ public final class AssetCatalog<T> {
             Class<T> type,
             Function<T, String> nameOf,
             Variables variables,
-            Redactor redactor) {
+            Redactor redactor,
+            AssetEvents events) {
         this.kind = requireNonNull(kind, "kind");
         this.folder = requireNonNull(folder, "folder");
         this.type = requireNonNull(type, "type");
         this.nameOf = requireNonNull(nameOf, "nameOf");
         this.variables = requireNonNull(variables, "variables");
         this.redactor = requireNonNull(redactor, "redactor");
+        this.events = requireNonNull(events, "events");
     }
 
     /** Rereads what changed on disk; returns whether anything did. */
@@ -63,18 +71,40 @@ public final class AssetCatalog<T> {
             byFile.remove(removed);
             redactor.update(folder.displayName(removed), java.util.Set.of());
             LOG.infof("Removed %s %s", kind, folder.displayName(removed));
+            events.changed(new AssetChange.Removed(kind, folder.displayName(removed)));
         }
         for (Path updated : changes.updated()) {
             AssetEntry<T> entry = read(updated);
             byFile.put(updated, entry);
+            String sha256 = sha256(updated);
             switch (entry) {
-                case AssetEntry.Valid<T> valid -> LOG.infof("Loaded %s '%s' from %s", kind, valid.name(), valid.file());
-                case AssetEntry.Invalid<T> invalid ->
+                case AssetEntry.Valid<T> valid -> {
+                    LOG.infof("Loaded %s '%s' from %s", kind, valid.name(), valid.file());
+                    events.changed(
+                            new AssetChange.Loaded(kind, valid.name(), valid.file(), sha256 == null ? "" : sha256));
+                }
+                case AssetEntry.Invalid<T> invalid -> {
                     LOG.warnf("%s", invalid.problem().describe());
+                    events.changed(new AssetChange.Rejected(
+                            kind,
+                            invalid.name(),
+                            invalid.file(),
+                            sha256,
+                            redactor.scrub(invalid.problem().describe())));
+                }
             }
         }
         byName = index();
         return true;
+    }
+
+    /** Hex SHA-256 of the file's bytes as they are now, or null when it cannot be read. */
+    private static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     /** Every entry, valid or not, by name. */

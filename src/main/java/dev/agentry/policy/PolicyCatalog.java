@@ -2,6 +2,7 @@ package dev.agentry.policy;
 
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
@@ -19,9 +20,16 @@ public class PolicyCatalog {
 
     private final AssetCatalog<Policy> catalog;
 
-    PolicyCatalog(AssetsConfig config, Variables variables, Redactor redactor, AssetWatcher watcher) {
+    PolicyCatalog(
+            AssetsConfig config, Variables variables, Redactor redactor, AssetEvents events, AssetWatcher watcher) {
         catalog = new AssetCatalog<>(
-                "policy", new AssetFolder(config.policiesDir()), Policy.class, Policy::name, variables, redactor);
+                "policy",
+                new AssetFolder(config.policiesDir()),
+                Policy.class,
+                Policy::name,
+                variables,
+                redactor,
+                events);
         catalog.refresh();
         watcher.watch(catalog::refresh);
     }

@@ -2,6 +2,7 @@ package dev.agentry.sandbox;
 
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
@@ -19,14 +20,16 @@ public class SandboxCatalog {
 
     private final AssetCatalog<SandboxProfile> catalog;
 
-    public SandboxCatalog(AssetsConfig config, Variables variables, Redactor redactor, AssetWatcher watcher) {
+    public SandboxCatalog(
+            AssetsConfig config, Variables variables, Redactor redactor, AssetEvents events, AssetWatcher watcher) {
         catalog = new AssetCatalog<>(
                 "sandbox profile",
                 new AssetFolder(config.sandboxDir()),
                 SandboxProfile.class,
                 SandboxProfile::name,
                 variables,
-                redactor);
+                redactor,
+                events);
         catalog.refresh();
         watcher.watch(catalog::refresh);
     }

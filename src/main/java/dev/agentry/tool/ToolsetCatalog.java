@@ -3,6 +3,7 @@ package dev.agentry.tool;
 import dev.agentry.StartOrder;
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
@@ -23,14 +24,16 @@ public class ToolsetCatalog {
 
     private final AssetCatalog<ToolsetDefinition> catalog;
 
-    ToolsetCatalog(AssetsConfig config, Variables variables, Redactor redactor, AssetWatcher watcher) {
+    ToolsetCatalog(
+            AssetsConfig config, Variables variables, Redactor redactor, AssetEvents events, AssetWatcher watcher) {
         catalog = new AssetCatalog<>(
                 "toolset",
                 new AssetFolder(config.toolsDir()),
                 ToolsetDefinition.class,
                 ToolsetDefinition::name,
                 variables,
-                redactor);
+                redactor,
+                events);
         catalog.refresh();
         watcher.watch(catalog::refresh);
     }

@@ -3,6 +3,7 @@ package dev.agentry.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentry.asset.AssetEntry;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
 import dev.agentry.asset.Redactor;
@@ -60,8 +61,8 @@ class AgentCatalogReloadTest {
     void an_edited_agent_file_is_in_effect_within_two_seconds() throws Exception {
         Files.writeString(
                 agents.resolve("helper.yaml"), "name: helper\nmodel: {provider: openai, name: m}\ninstructions: v1\n");
-        AgentCatalog catalog =
-                new AgentCatalog(config(), Variables.of(Map.of()), new Redactor(), new AssetWatcher(config()));
+        AgentCatalog catalog = new AgentCatalog(
+                config(), Variables.of(Map.of()), new Redactor(), AssetEvents.NONE, new AssetWatcher(config()));
         assertThat(instructions(catalog)).contains("v1");
 
         Files.writeString(

@@ -190,6 +190,34 @@ class AuditApiTest {
     }
 
     @Test
+    void every_asset_loaded_at_start_is_recorded_with_its_files_sha256() throws Exception {
+        String expected = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(Path.of("src/test/resources/assets/agents/echo-agent.yaml"))));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<Map<String, Object>> loaded = List.of();
+        while (System.nanoTime() < deadline) {
+            loaded = given().get("/v1/audit?type=asset.loaded&limit=1000")
+                    .jsonPath()
+                    .getList("items.data");
+            if (loaded.stream().anyMatch(data -> "echo-agent".equals(data.get("name")))) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+
+        assertThat(loaded).anySatisfy(data -> assertThat(data)
+                .containsEntry("kind", "agent")
+                .containsEntry("name", "echo-agent")
+                .containsEntry("file", "src/test/resources/assets/agents/echo-agent.yaml")
+                .containsEntry("sha256", expected));
+        List<Map<String, Object>> rejected = given().get("/v1/audit?type=asset.rejected&limit=1000")
+                .jsonPath()
+                .getList("items.data");
+        assertThat(rejected).anySatisfy(data -> assertThat(data).containsEntry("name", "broken-yaml"));
+    }
+
+    @Test
     void records_are_filtered_paged_and_refused_to_other_roles_and_agents() {
         RunsApiTest.runToEnd("echo-agent", script("{\"answer\": \"filtered\"}"));
         JsonPath page = given().get("/v1/audit?type=run.started&agent=echo-agent&limit=1")

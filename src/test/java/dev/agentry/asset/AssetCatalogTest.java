@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ class AssetCatalogTest {
     Path dir;
 
     private final Redactor redactor = new Redactor();
+    private final List<AssetChange> changes = new java.util.ArrayList<>();
 
     private AssetCatalog<AgentDefinition> catalog() {
         return new AssetCatalog<>(
@@ -26,7 +28,8 @@ class AssetCatalogTest {
                 AgentDefinition.class,
                 AgentDefinition::name,
                 Variables.of(Map.of("KEY", "sk-catalog-secret")),
-                redactor);
+                redactor,
+                changes::add);
     }
 
     private static String agent(String name) {
@@ -54,6 +57,36 @@ class AssetCatalogTest {
                 (AssetEntry.Invalid<AgentDefinition>) catalog.find("bad").get();
         assertThat(bad.problem().file()).isEqualTo(dir + "/bad.yaml");
         assertThat(bad.problem().line()).isEqualTo(3);
+    }
+
+    @Test
+    void every_load_rejection_and_removal_is_reported_with_the_files_sha256() throws Exception {
+        write("good.yaml", agent("good"));
+        write("bad.yaml", "name: bad\nmodel: [\n");
+        AssetCatalog<AgentDefinition> catalog = catalog();
+        catalog.refresh();
+        Files.delete(dir.resolve("good.yaml"));
+        catalog.refresh();
+
+        String good = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(agent("good").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String bad = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("name: bad\nmodel: [\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(changes)
+                .containsExactlyInAnyOrder(
+                        new AssetChange.Loaded("agent", "good", dir + "/good.yaml", good),
+                        new AssetChange.Rejected(
+                                "agent",
+                                "bad",
+                                dir + "/bad.yaml",
+                                bad,
+                                ((AssetEntry.Invalid<?>) catalog.find("bad").orElseThrow())
+                                        .problem()
+                                        .describe()),
+                        new AssetChange.Removed("agent", dir + "/good.yaml"));
+        assertThat(changes.getLast()).isEqualTo(new AssetChange.Removed("agent", dir + "/good.yaml"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.agentry.sandbox.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
 import dev.agentry.asset.ByteSize;
@@ -80,8 +81,8 @@ final class Sandboxes {
                 return Duration.ofHours(1);
             }
         };
-        SandboxCatalog catalog =
-                new SandboxCatalog(assets, Variables.of(Map.of()), new Redactor(), new AssetWatcher(assets));
+        SandboxCatalog catalog = new SandboxCatalog(
+                assets, Variables.of(Map.of()), new Redactor(), AssetEvents.NONE, new AssetWatcher(assets));
         Optional<List<String>> options = Optional.ofNullable(System.getProperty("agentry.test.worker-jvm-options"))
                 .map(text -> List.of(text.split(",")));
         return new WorkerSandbox(

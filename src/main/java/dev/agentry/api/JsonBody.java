@@ -1,7 +1,9 @@
 package dev.agentry.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,11 +44,17 @@ final class JsonBody {
                 return Optional.of(object);
             }
             throw new AgentryException.InvalidInput("the request body must be a JSON object such as " + example);
+        } catch (StreamConstraintsException e) {
+            // The parser's own limits (nesting depth, number and string length) carry no location.
+            String limit =
+                    e.getOriginalMessage().replaceAll(", from `[^`]*`", "").replaceAll("\\s+", " ");
+            throw new AgentryException.InvalidInput("the request body is past a limit of the JSON parser: " + limit
+                    + "; send a flatter body with shorter numbers and strings, such as " + start);
         } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
             throw new AgentryException.InvalidInput("the request body is not valid JSON ("
-                    + e.getOriginalMessage().replaceAll("\\s+", " ") + " at line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr()
+                    + e.getOriginalMessage().replaceAll("\\s+", " ")
+                    + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
                     + "); send an object such as " + start);
         } catch (IOException e) {
             throw new AgentryException.InvalidInput("the request body could not be read: " + e.getMessage());

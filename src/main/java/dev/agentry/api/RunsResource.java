@@ -72,6 +72,10 @@ public class RunsResource {
             @QueryParam("status") String status,
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
+        if (blankToNull(cursor) != null && !RunIds.isValid(cursor.trim())) {
+            throw new AgentryException.InvalidInput("cursor '" + AgentsResource.abbreviate(cursor)
+                    + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
+        }
         RunQuery query;
         Caller caller = Callers.of(identity);
         try {

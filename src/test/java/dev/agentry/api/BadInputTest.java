@@ -50,6 +50,38 @@ class BadInputTest {
     }
 
     @Test
+    void bodies_past_the_json_parsers_limits_are_400s_that_name_the_limit() {
+        int before = runsOf("echo-agent");
+
+        post("echo-agent", "{\"input\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}")
+                .statusCode(400)
+                .body(
+                        "detail",
+                        equalTo("the request body is past a limit of the JSON parser: Document nesting depth (1001)"
+                                + " exceeds the maximum allowed (1000); send a flatter body with shorter numbers and"
+                                + " strings, such as {\"input\": \"...\"}"));
+        post("echo-agent", "{\"input\": " + "9".repeat(5_000) + "}")
+                .statusCode(400)
+                .body(
+                        "detail",
+                        containsString("the request body is past a limit of the JSON parser: Number value length"));
+
+        assertThat(runsOf("echo-agent")).isEqualTo(before);
+    }
+
+    @Test
+    void a_cursor_that_agentry_did_not_issue_is_refused() {
+        given().get("/v1/runs?cursor=not-a-run-id")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("cursor 'not-a-run-id' was not issued by Agentry; pass the nextCursor of the previous"
+                                + " page, or none for the first"));
+    }
+
+    @Test
     void unknown_fields_duplicate_keys_and_wrong_types_are_refused() {
         post("echo-agent", "{\"inputs\": \"hi\"}")
                 .statusCode(400)

@@ -5,7 +5,6 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
 import dev.agentry.fixtures.Bench;
-import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
 import dev.agentry.model.langchain4j.ChatModelClient;
@@ -135,8 +134,8 @@ class ConcurrencyBench {
             RunLoop loop = new RunLoop(
                     store,
                     new RunEvents(),
-                    new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(new RecordingJournal()), clock),
-                    new RunJournal(new RecordingJournal()),
+                    new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(fact -> null), clock),
+                    new RunJournal(fact -> null),
                     redactor,
                     clock);
             SlowChatModel model = new SlowChatModel();

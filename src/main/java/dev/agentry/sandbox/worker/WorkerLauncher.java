@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +64,23 @@ final class WorkerLauncher {
         this.jar = jar;
         this.java = java;
         this.extraOptions = List.copyOf(extraOptions);
+    }
+
+    /**
+     * What a worker keeps of the service's environment: the time zone and locale, so guest code sees
+     * dates and text as the service does. Nothing else: no API keys, database passwords or paths.
+     */
+    static final Set<String> PASSED_ENVIRONMENT = Set.of("TZ", "LANG", "LC_ALL");
+
+    /**
+     * {@code builder} set to start a worker with only {@link #PASSED_ENVIRONMENT} and {@code home},
+     * its private folder, as working directory (not the service's, which holds the asset folders and the
+     * embedded database). Every path a worker command names is absolute, so the folder does not matter.
+     */
+    static ProcessBuilder isolated(ProcessBuilder builder, Path home) {
+        Map<String, String> environment = builder.environment();
+        environment.keySet().retainAll(PASSED_ENVIRONMENT);
+        return builder.directory(home.toFile());
     }
 
     /**

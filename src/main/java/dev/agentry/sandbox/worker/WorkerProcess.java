@@ -89,7 +89,9 @@ final class WorkerProcess implements AutoCloseable {
         Path socketPath = home.resolve("worker.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        Process process = new ProcessBuilder(launcher.command(kind, heapBytes, socketPath, home.resolve("crash.log")))
+        Process process = WorkerLauncher.isolated(
+                        new ProcessBuilder(launcher.command(kind, heapBytes, socketPath, home.resolve("crash.log"))),
+                        home)
                 .redirectErrorStream(true)
                 .start();
         Deque<String> log = new ArrayDeque<>();
@@ -148,6 +150,16 @@ final class WorkerProcess implements AutoCloseable {
 
     Protocol.Ready ready() {
         return ready;
+    }
+
+    /** The worker's operating-system process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The worker's private folder: its working directory, socket and crash log. */
+    Path home() {
+        return home;
     }
 
     int executions() {

@@ -86,6 +86,31 @@ class WorkerStartTest {
     }
 
     @Test
+    void a_worker_sees_none_of_the_services_environment_and_works_in_a_private_folder() throws Exception {
+        Path proc = Path.of("/proc/self/environ");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isReadable(proc), "needs Linux /proc to read a process's environment");
+        WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
+        try (WorkerProcess worker = WorkerProcess.start(
+                launcher, WorkerLauncher.Kind.QUICK, 384L << 20, java.time.Duration.ofSeconds(90))) {
+            String environ = java.nio.file.Files.readString(Path.of("/proc/" + worker.pid() + "/environ"));
+            List<String> names = java.util.Arrays.stream(environ.split("\0"))
+                    .filter(entry -> !entry.isEmpty())
+                    .map(entry -> entry.substring(0, entry.indexOf('=')))
+                    .toList();
+            Path cwd = Path.of("/proc/" + worker.pid() + "/cwd").toRealPath();
+
+            assertThat(System.getenv())
+                    .as("the service side has an environment to leak")
+                    .containsKey("PATH");
+            assertThat(names).isSubsetOf(WorkerLauncher.PASSED_ENVIRONMENT).doesNotContain("PATH");
+            assertThat(cwd)
+                    .isEqualTo(worker.home().toRealPath())
+                    .isNotEqualTo(Path.of("").toRealPath());
+        }
+    }
+
+    @Test
     void interpreter_and_quick_workers_start_from_the_aot_cache_the_build_trained() throws Exception {
         WorkerLauncher launcher = WorkerLauncher.locate(Optional.empty(), List.of());
         assertThat(launcher.hasCache())

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Who may call Agentry. */
@@ -25,4 +26,11 @@ public interface AccessConfig {
     @WithName("access.failure-window")
     @WithDefault("1m")
     Duration failureWindow();
+
+    /**
+     * Web origins (such as {@code https://ops.example.com}) whose pages may call the API from a browser,
+     * besides the service's own; requests from any other page are refused. None by default.
+     */
+    @WithName("http.allowed-origins")
+    Optional<List<String>> allowedOrigins();
 }

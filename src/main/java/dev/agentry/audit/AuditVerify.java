@@ -51,8 +51,8 @@ public final class AuditVerify {
             Verification result = verifier.finish();
             if (result.ok()) {
                 out.printf(
-                        "OK: %d records, %d checkpoints verified in %s%n",
-                        result.records(), result.checkpoints(), export);
+                        "OK: %d records, %d checkpoint%s verified in %s%n",
+                        result.records(), result.checkpoints(), result.checkpoints() == 1 ? "" : "s", export);
                 return 0;
             }
             out.printf(

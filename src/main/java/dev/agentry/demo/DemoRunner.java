@@ -96,7 +96,7 @@ public class DemoRunner {
                 "demo-" + RANDOM_SUFFIX.nextInt(10_000, 100_000), Role.ADMIN, List.of(Caller.ALL_AGENTS), Actor.SYSTEM);
         StringBuilder text = new StringBuilder();
         text.append("Agentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n"
-                .formatted(port, port));
+                .formatted(port, managementPort));
         text.append("An admin API key for this demo, shown once (%s; revoke it with DELETE /v1/keys/%s):%n"
                 .formatted(key.key().name(), key.key().id()));
         text.append("  AUTH='Authorization: Bearer %s'%n".formatted(key.secret()));

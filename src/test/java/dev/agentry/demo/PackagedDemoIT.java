@@ -84,6 +84,10 @@ class PackagedDemoIT {
             assertThat(all).containsPattern("tool    code\\.run  ok, \\d+ ms");
             assertThat(all).contains("output: ", "11 deals worth $697,000");
             assertThat(all).contains("Agentry is serving on http://localhost:" + port);
+            assertThat(all)
+                    .as("the API docs are on the management interface, not the API's port")
+                    .containsPattern("API docs: http://localhost:\\d+/q/swagger-ui")
+                    .doesNotContain("API docs: http://localhost:" + port + "/");
             assertThat(all).contains("An admin API key for this demo, shown once");
             String auth = output.getLast().strip();
             assertThat(auth).matches("AUTH='Authorization: Bearer agk_[A-Za-z0-9_-]{43}'");

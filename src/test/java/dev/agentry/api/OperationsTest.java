@@ -2,6 +2,7 @@ package dev.agentry.api;
 
 import static dev.agentry.fixtures.Api.anonymous;
 import static dev.agentry.fixtures.Api.management;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,6 +10,8 @@ import dev.agentry.fixtures.ScriptedChatServer;
 import dev.agentry.fixtures.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +48,32 @@ class OperationsTest {
                 .body(containsString("/v1/agents/{name}/runs"))
                 .body(containsString("/v1/runs/{id}/events"));
         management().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void the_console_log_keeps_every_message_on_one_line() {
+        List<java.util.logging.Handler> consoles = new ArrayList<>();
+        collectConsoles(
+                org.jboss.logmanager.LogContext.getLogContext().getLogger("").getHandlers(), consoles);
+
+        assertThat(consoles).isNotEmpty().allSatisfy(console -> {
+            org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(
+                    java.util.logging.Level.INFO, "path %s", org.jboss.logmanager.ExtLogRecord.FormatStyle.PRINTF, "t");
+            record.setParameters(new Object[] {"/x\n12:00:00 INFO forged"});
+            console.getFilter().isLoggable(record);
+            assertThat(record.getFormattedMessage()).isEqualTo("path /x\\n12:00:00 INFO forged");
+        });
+    }
+
+    private static void collectConsoles(java.util.logging.Handler[] handlers, List<java.util.logging.Handler> into) {
+        for (java.util.logging.Handler handler : handlers) {
+            if (handler.getClass().getSimpleName().contains("Console")) {
+                into.add(handler);
+            }
+            if (handler instanceof org.jboss.logmanager.ExtHandler nested) {
+                collectConsoles(nested.getHandlers(), into);
+            }
+        }
     }
 
     @Test

@@ -198,7 +198,18 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
                     } else {
                         insert.addBatch();
                     }
-                    records.add(Chain.parse(body, hash));
+                    records.add(new AuditRecord(
+                            seq,
+                            at,
+                            fact.type(),
+                            fact.runId(),
+                            fact.agent(),
+                            fact.actor().type().id(),
+                            fact.actor().id(),
+                            fact.data(),
+                            prev,
+                            hash,
+                            body));
                     prev = hash;
                 }
             }

@@ -10,6 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 class ToolsApiTest {
+
+    @Test
+    void an_openapi_toolset_is_built_by_the_running_service_from_its_document() {
+        given().get("/v1/tools")
+                .then()
+                .statusCode(200)
+                .body("find { it.name == 'pets' }.type", equalTo("openapi"))
+                .body("find { it.name == 'pets' }.error", equalTo(null))
+                .body("find { it.name == 'pets' }.tools.name", equalTo(List.of("list_pets", "show_pet_by_id")));
+    }
 
     @Test
     void lists_every_toolset_with_tools_schemas_annotations_and_masked_settings() {
@@ -107,7 +118,7 @@ class ToolsApiTest {
                 .statusCode(404)
                 .body(
                         "detail",
-                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, notes]"));
+                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, notes, pets]"));
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/tools/echo/nope/test")

@@ -16,6 +16,7 @@ import dev.agentry.tool.ToolsetDefinition;
 import dev.agentry.tool.ToolsetFactory;
 import dev.agentry.tool.http.HttpToolsetFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,6 +52,11 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
     private final Path toolsDir;
     private final HttpToolsetFactory http;
 
+    /**
+     * The service's factory. Marked for CDI: with two constructors and neither chosen, the container
+     * made no bean of this class, and every OpenAPI toolset was refused as not supported.
+     */
+    @Inject
     OpenApiToolsetFactory(AssetsConfig config, HttpToolsetFactory http) {
         this(Path.of(config.toolsDir()), http);
     }

@@ -82,7 +82,8 @@ final class HttpTool implements Tool {
             try {
                 next = next(page, pages, arguments);
             } catch (IllegalArgumentException e) {
-                return ToolResult.failed(spec.id() + " cannot follow to the next page: " + e.getMessage());
+                return ToolResult.failed("page " + (read + 1) + " failed after " + all.size() + " items: " + spec.id()
+                        + " cannot follow to the next page: " + e.getMessage());
             }
             if (next.isEmpty()) {
                 break;
@@ -131,6 +132,11 @@ final class HttpTool implements Tool {
             }
             URI base = URI.create(toolset.baseUrl());
             URI target = base.resolve(link.asText());
+            if (!sameOrigin(base, target)) {
+                // The toolset's credentials go with the request: only to the scheme, host and port they are for.
+                throw new IllegalArgumentException("the link " + target.getScheme() + "://" + target.getRawAuthority()
+                        + " is not the toolset's own " + base.getScheme() + "://" + base.getRawAuthority());
+            }
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Accept", "application/json");
             headers.putAll(toolset.headers());
@@ -142,6 +148,22 @@ final class HttpTool implements Tool {
         }
         arguments.set(pages.tokenArgument(), token);
         return Optional.of(request(arguments));
+    }
+
+    /** Same scheme, host and port, a port left out counting as the scheme's default. */
+    static boolean sameOrigin(URI base, URI target) {
+        return base.getScheme() != null
+                && base.getScheme().equalsIgnoreCase(target.getScheme())
+                && base.getHost() != null
+                && base.getHost().equalsIgnoreCase(target.getHost())
+                && port(base) == port(target);
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
     private ToolResult pick(ToolResult answer) {

@@ -142,6 +142,12 @@ final class RequestTemplate {
                 throw new IllegalArgumentException("argument '" + name + "' is required to build the request");
             }
             String text = text(value);
+            if (pathSegment && (text.equals(".") || text.equals(".."))) {
+                // Sent as they are, or as %2E (which servers may decode), they address the parent or the
+                // collection itself: a delete_event on the calendar instead of one event.
+                throw new IllegalArgumentException("argument '" + name + "' is '" + text
+                        + "', which would address another resource on the server; pass the identifier itself");
+            }
             matcher.appendReplacement(out, Matcher.quoteReplacement(pathSegment ? encodePathSegment(text) : text));
         }
         matcher.appendTail(out);

@@ -87,6 +87,34 @@ class MicrosoftCalendarContractTest {
     }
 
     @Test
+    void a_next_link_to_another_port_or_scheme_of_the_same_host_is_not_followed_with_the_token() throws Exception {
+        int otherPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            otherPort = socket.getLocalPort();
+        }
+        for (String next : new String[] {
+            "http://127.0.0.1:" + otherPort + USER + "/calendarView?%24skip=50",
+            graph.server.baseUrl().replace("http://", "ftp://") + USER + "/calendarView?%24skip=50"
+        }) {
+            graph.server.stubFor(get(urlPathEqualTo(USER + "/calendarView"))
+                    .withQueryParam("$skip", absent())
+                    .willReturn(json(200, """
+                            {"value": [{"id": "AAMk1"}], "@odata.nextLink": "%s"}""".formatted(next))));
+
+            ToolResult result = graph.call("list_events", """
+                    {"userId": "ada@contoso.com", "startDateTime": "2026-11-30T00:00:00Z",
+                     "endDateTime": "2026-12-01T00:00:00Z"}""");
+
+            assertThat(result).isInstanceOf(ToolResult.Failure.class);
+            assertThat(((ToolResult.Failure) result).message())
+                    .contains("cannot follow to the next page: ")
+                    .contains("not the toolset's own");
+        }
+        graph.server.verify(
+                0, getRequestedFor(urlPathEqualTo(USER + "/calendarView")).withQueryParam("$skip", equalTo("50")));
+    }
+
+    @Test
     void without_a_time_zone_no_preference_header_is_sent() {
         graph.server.stubFor(get(urlPathEqualTo(USER + "/events/AAMk1")).willReturn(json(200, "{\"id\": \"AAMk1\"}")));
 

@@ -92,10 +92,9 @@ class SalesforceContractTest {
         ToolResult result = salesforce.call("query", "{\"soql\": \"SELECT Id FROM Opportunity\"}");
 
         assertThat(result.modelText())
-                .isEqualTo("error: page 2 failed after 1 items: refused by policy: GET"
-                        + " https://collector.example.net/steal goes to collector.example.net, outside the hosts"
-                        + " toolset 'salesforce' may reach ["
-                        + java.net.URI.create(salesforce.server.baseUrl()).getHost() + "]");
+                .isEqualTo("error: page 2 failed after 1 items: salesforce.query cannot follow to the next page: the"
+                        + " link https://collector.example.net is not the toolset's own "
+                        + salesforce.server.baseUrl());
     }
 
     @Test

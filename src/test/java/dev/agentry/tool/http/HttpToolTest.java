@@ -132,6 +132,19 @@ class HttpToolTest {
     }
 
     @Test
+    void a_path_argument_that_is_a_dot_segment_is_refused_and_nothing_is_sent() throws Exception {
+        for (String dots : new String[] {"..", "."}) {
+            ToolResult result = call(toolset(CALENDAR).getFirst(), "{\"calendarId\":\"" + dots + "\"}");
+
+            assertThat(result)
+                    .isEqualTo(ToolResult.failed("cal.list_events cannot be called: argument 'calendarId'"
+                            + " is '" + dots + "', which would address another resource on the server; pass the"
+                            + " identifier itself"));
+        }
+        assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void fills_the_body_template_with_typed_arguments_and_leaves_out_absent_ones() throws Exception {
         server.stubFor(post(urlPathEqualTo("/calendar/v3/calendars/primary/events"))
                 .willReturn(aResponse().withStatus(200).withBody("{\"id\":\"new\"}")));

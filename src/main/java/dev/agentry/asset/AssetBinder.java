@@ -47,6 +47,13 @@ public final class AssetBinder {
 
     private static final String VARIABLES = "agentry.variables";
     private static final String SECRETS = "agentry.secrets";
+    private static final String EXPANDED = "agentry.expanded";
+
+    /**
+     * Most characters the {@code ${VAR}} fields of one file may expand to, aliases included. Without a
+     * bound, an alias repeated a few thousand times over a variable of a megabyte made gigabytes.
+     */
+    public static final long MAX_EXPANDED_CHARS = 8L * 1024 * 1024;
 
     private final ObjectMapper mapper;
 
@@ -123,6 +130,7 @@ public final class AssetBinder {
             T value = mapper.readerFor(type)
                     .withAttribute(VARIABLES, variables)
                     .withAttribute(SECRETS, secrets)
+                    .withAttribute(EXPANDED, new long[1])
                     .readValue(mapper.treeAsTokens(tree.root()));
             return new Bound<>(value, tree, secrets);
         } catch (JsonMappingException e) {
@@ -331,7 +339,21 @@ public final class AssetBinder {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             return (String) context.handleUnexpectedToken(type, parser);
         }
-        return Interpolation.expand(parser.getText(), variables(context)).value();
+        return charged(context, Interpolation.expand(parser.getText(), variables(context)))
+                .value();
+    }
+
+    /** Counts an expansion against the file's {@link #MAX_EXPANDED_CHARS}. */
+    private static Interpolation.Result charged(DeserializationContext context, Interpolation.Result expanded) {
+        if (expanded.usedVariables() && context.getAttribute(EXPANDED) instanceof long[] total) {
+            total[0] += expanded.value().length();
+            if (total[0] > MAX_EXPANDED_CHARS) {
+                throw new IllegalArgumentException("makes the file's ${...} variables expand to more than "
+                        + MAX_EXPANDED_CHARS + " characters (aliases count each time they are used); use the"
+                        + " variable in fewer places or make it shorter");
+            }
+        }
+        return expanded;
     }
 
     private static final class InterpolatingString extends JsonDeserializer<String> {
@@ -349,7 +371,7 @@ public final class AssetBinder {
                 return (Secret) context.handleUnexpectedToken(Secret.class, parser);
             }
             String written = parser.getText();
-            Interpolation.Result expanded = Interpolation.expand(written, variables(context));
+            Interpolation.Result expanded = charged(context, Interpolation.expand(written, variables(context)));
             if (context.getAttribute(SECRETS) instanceof Set<?> secrets
                     && !expanded.value().isEmpty()) {
                 ((Set<String>) secrets).add(expanded.value());

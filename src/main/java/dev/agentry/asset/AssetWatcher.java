@@ -39,7 +39,9 @@ public class AssetWatcher {
         for (Runnable refresher : refreshers) {
             try {
                 refresher.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever one file did, the poller keeps running: an exception escaping a scheduled task
+                // would cancel every later poll, and hot reload would stop for good without a word.
                 LOG.errorf(e, "Reloading assets failed; the previous definitions stay in use");
             }
         }

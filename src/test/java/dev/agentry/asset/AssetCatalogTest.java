@@ -90,6 +90,31 @@ class AssetCatalogTest {
     }
 
     @Test
+    void a_variable_repeated_through_aliases_past_the_expansion_bound_makes_the_file_invalid() throws IOException {
+        write(
+                "bomb.yaml",
+                "name: bomb\ndescription: &d \"${BIG}\"\nmodel: {provider: openai, name: m}\n"
+                        + "instructions: *d\ntools: [" + String.join(", ", java.util.Collections.nCopies(20, "*d"))
+                        + "]\n");
+        AssetCatalog<AgentDefinition> catalog = new AssetCatalog<>(
+                "agent",
+                new AssetFolder(dir.toString()),
+                AgentDefinition.class,
+                AgentDefinition::name,
+                Variables.of(Map.of("BIG", "x".repeat(1_000_000))),
+                redactor,
+                changes::add);
+
+        catalog.refresh();
+
+        AssetEntry.Invalid<?> bomb =
+                (AssetEntry.Invalid<?>) catalog.find("bomb").orElseThrow();
+        assertThat(bomb.problem().message())
+                .isEqualTo("makes the file's ${...} variables expand to more than 8388608 characters (aliases count"
+                        + " each time they are used); use the variable in fewer places or make it shorter");
+    }
+
+    @Test
     void the_name_must_match_the_file() throws IOException {
         write("alpha.yaml", agent("beta"));
 

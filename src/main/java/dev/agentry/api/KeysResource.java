@@ -97,16 +97,22 @@ public class KeysResource {
                 agents(request),
                 Callers.of(identity).actor());
         ApiKey key = issued.key();
-        journal.append(new Fact(
-                RecordType.KEY_ISSUED,
-                null,
-                null,
-                Callers.of(identity).actor(),
-                Chain.object()
-                        .put("id", key.id())
-                        .put("name", key.name())
-                        .put("role", key.role().id())
-                        .put("agents", String.join(",", key.agents()))));
+        try {
+            journal.append(new Fact(
+                    RecordType.KEY_ISSUED,
+                    null,
+                    null,
+                    Callers.of(identity).actor(),
+                    Chain.object()
+                            .put("id", key.id())
+                            .put("name", key.name())
+                            .put("role", key.role().id())
+                            .put("agents", String.join(",", key.agents()))));
+        } catch (AgentryException.Unavailable unrecorded) {
+            // A key nobody can audit must not work: take it back before saying why.
+            keys.revoke(key.id());
+            throw unrecorded;
+        }
         return Response.created(URI.create("/v1/keys/" + key.id()))
                 .entity(new IssuedView(key.id(), key.name(), key.role().id(), key.agents(), issued.secret()))
                 .build();

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.logging.Logger;
 
 /**
  * A file of {@code NAME=value} lines (the dotenv format: {@code #} comments, an optional
@@ -21,7 +20,6 @@ import org.jboss.logging.Logger;
  */
 public final class SecretsFile {
 
-    private static final Logger LOG = Logger.getLogger(SecretsFile.class);
     private static final Pattern LINE = Pattern.compile("(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)");
 
     private SecretsFile() {}
@@ -29,10 +27,11 @@ public final class SecretsFile {
     /**
      * Reads {@code file}.
      *
-     * @param project the folder the service runs in, which holds the assets; the file must be outside it
+     * @param project the folder the service runs in; the file must be outside it
+     * @param assetFolders the asset folders, wherever they are; the file must be outside each
      * @throws IllegalStateException naming the file, the line and the fix
      */
-    public static Variables read(Path file, Path project) {
+    public static Variables read(Path file, Path project, List<Path> assetFolders) {
         Path real;
         try {
             real = file.toRealPath();
@@ -51,7 +50,16 @@ public final class SecretsFile {
                     + "; move it outside (for example ~/.config/agentry/secrets.env), where it cannot be committed"
                     + " with the assets");
         }
-        warnIfShared(real);
+        for (Path folder : assetFolders) {
+            Path assets = realOrNormal(folder);
+            if (real.startsWith(assets)) {
+                throw new IllegalStateException(
+                        "agentry.secrets-file: " + file + " is inside the asset folder " + assets
+                                + "; move it outside (for example ~/.config/agentry/secrets.env), where no asset reader or"
+                                + " copy of the folder reaches it");
+            }
+        }
+        refuseIfShared(real);
         List<String> lines;
         try {
             lines = Files.readAllLines(real, StandardCharsets.UTF_8);
@@ -83,15 +91,26 @@ public final class SecretsFile {
         return value;
     }
 
-    private static void warnIfShared(Path file) {
+    /** Refuses a file that users other than its owner can read: it holds every credential Agentry uses. */
+    private static void refuseIfShared(Path file) {
+        Set<PosixFilePermission> permissions;
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warnf("The secrets file %s can be read by other users; chmod 600 it", file);
-            }
+            permissions = Files.getPosixFilePermissions(file);
         } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: nothing to check
+            return; // not a POSIX file system: its own access rules apply
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_READ)
+                || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IllegalStateException("agentry.secrets-file: " + file + " can be read by other users ("
+                    + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "); chmod 600 it");
+        }
+    }
+
+    private static Path realOrNormal(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
         }
     }
 }

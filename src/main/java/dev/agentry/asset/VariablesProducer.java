@@ -21,7 +21,14 @@ public class VariablesProducer {
         Map<String, String> fallback = new HashMap<>();
         defaults.forEach(source -> fallback.putAll(source.defaults()));
         Variables secrets = config.secretsFile()
-                .map(file -> SecretsFile.read(Path.of(file), Path.of("")))
+                .map(file -> SecretsFile.read(
+                        Path.of(file),
+                        Path.of(""),
+                        java.util.List.of(
+                                Path.of(config.agentsDir()),
+                                Path.of(config.toolsDir()),
+                                Path.of(config.policiesDir()),
+                                Path.of(config.sandboxDir()))))
                 .orElse(name -> java.util.Optional.empty());
         return Variables.environment().orElse(secrets).orElse(Variables.of(fallback));
     }

@@ -55,6 +55,9 @@ public final class AssetBinder {
      */
     public static final long MAX_EXPANDED_CHARS = 8L * 1024 * 1024;
 
+    /** The shortest credential accepted; see {@code SecretReader}. */
+    public static final int MIN_SECRET_CHARS = 8;
+
     private final ObjectMapper mapper;
 
     private AssetBinder(ObjectMapper mapper) {
@@ -372,6 +375,13 @@ public final class AssetBinder {
             }
             String written = parser.getText();
             Interpolation.Result expanded = charged(context, Interpolation.expand(written, variables(context)));
+            int length = expanded.value().length();
+            if (length > 0 && length < MIN_SECRET_CHARS) {
+                throw new IllegalArgumentException("is " + length + (length == 1 ? " character" : " characters")
+                        + " long; a credential shorter than "
+                        + MIN_SECRET_CHARS + " is refused: it is no secret, and scrubbing it from every text Agentry"
+                        + " stores would change ordinary words. Set the real credential");
+            }
             if (context.getAttribute(SECRETS) instanceof Set<?> secrets
                     && !expanded.value().isEmpty()) {
                 ((Set<String>) secrets).add(expanded.value());

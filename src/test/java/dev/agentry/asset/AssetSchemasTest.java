@@ -39,20 +39,20 @@ class AssetSchemasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AssetBinder BINDER = AssetBinder.create();
     private static final Variables DEMO = Variables.of(Map.ofEntries(
-            Map.entry("GOOGLE_CLIENT_ID", "c"),
-            Map.entry("GOOGLE_CLIENT_SECRET", "s"),
-            Map.entry("GOOGLE_REFRESH_TOKEN", "r"),
+            Map.entry("GOOGLE_CLIENT_ID", "client-id-1"),
+            Map.entry("GOOGLE_CLIENT_SECRET", "client-secret-1"),
+            Map.entry("GOOGLE_REFRESH_TOKEN", "refresh-token-1"),
             Map.entry("SALESFORCE_INSTANCE_URL", "https://example.my.salesforce.com"),
-            Map.entry("SALESFORCE_CLIENT_ID", "c"),
-            Map.entry("SALESFORCE_CLIENT_SECRET", "s"),
+            Map.entry("SALESFORCE_CLIENT_ID", "client-id-2"),
+            Map.entry("SALESFORCE_CLIENT_SECRET", "client-secret-2"),
             Map.entry("MS_TENANT_ID", "contoso.onmicrosoft.com"),
-            Map.entry("MS_CLIENT_ID", "c"),
-            Map.entry("MS_CLIENT_SECRET", "s"),
-            Map.entry("HUBSPOT_ACCESS_TOKEN", "t"),
+            Map.entry("MS_CLIENT_ID", "client-id-3"),
+            Map.entry("MS_CLIENT_SECRET", "client-secret-3"),
+            Map.entry("HUBSPOT_ACCESS_TOKEN", "access-token-1"),
             Map.entry("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-            Map.entry("AWS_SECRET_ACCESS_KEY", "s"),
+            Map.entry("AWS_SECRET_ACCESS_KEY", "secret-access-key-1"),
             Map.entry("FUNCTIONS_BASE_URL", "https://gateway.example.com/function"),
-            Map.entry("FUNCTIONS_TOKEN", "t")));
+            Map.entry("FUNCTIONS_TOKEN", "functions-token-1")));
 
     private static JsonNode schema(String file) throws IOException {
         return JSON.readTree(Path.of(file).toFile());

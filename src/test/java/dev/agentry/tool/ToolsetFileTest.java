@@ -20,7 +20,7 @@ class ToolsetFileTest {
                         "tools/t.yaml",
                         StrictYaml.read("tools/t.yaml", yaml.getBytes(StandardCharsets.UTF_8)),
                         ToolsetDefinition.class,
-                        Variables.of(Map.of("SECRET", "s3cr3t")))
+                        Variables.of(Map.of("SECRET", "s3cr3t-value")))
                 .value();
     }
 
@@ -46,13 +46,23 @@ class ToolsetFileTest {
     }
 
     @Test
+    void a_credential_too_short_to_be_a_secret_is_refused_naming_the_field() {
+        assertThatThrownBy(() ->
+                        read("name: t\nbase-url: https://api.example.com\nauth: {type: bearer, token: test}\n" + TOOL))
+                .hasMessage("tools/t.yaml:3: field 'auth.token' is 4 characters long; a credential shorter than 8 is"
+                        + " refused: it is no secret, and scrubbing it from every text Agentry stores would change"
+                        + " ordinary words. Set the real credential");
+    }
+
+    @Test
     void auth_mistakes_name_the_field_and_the_fix() {
         assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: oauth2,"
-                        + " token-url: https://login.example.com/token, client-id: c}\n" + TOOL))
+                        + " token-url: https://login.example.com/token, client-id: client-id-1}\n" + TOOL))
                 .hasMessageContaining("'auth.client-secret'")
                 .hasMessageContaining("or give refresh-token for the refresh-token grant");
         assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: aws-sigv4,"
-                        + " region: Frankfurt, service: lambda, access-key-id: a, secret-access-key: b}\n" + TOOL))
+                        + " region: Frankfurt, service: lambda, access-key-id: AKIDEXAMPLE, secret-access-key: secret-access-key-1}\n"
+                        + TOOL))
                 .hasMessageContaining("'auth.region'")
                 .hasMessageContaining("must be an AWS region such as eu-central-1");
         assertThatThrownBy(() -> read("name: t\nbase-url: https://api.example.com\nauth: {type: kerberos}\n" + TOOL))

@@ -56,7 +56,7 @@ class HttpToolTest {
                         "tools/t.yaml",
                         StrictYaml.read("tools/t.yaml", yaml.getBytes(StandardCharsets.UTF_8)),
                         ToolsetDefinition.class,
-                        Variables.of(Map.of("BASE", server.baseUrl(), "TOKEN", "tok-123")))
+                        Variables.of(Map.of("BASE", server.baseUrl(), "TOKEN", "tok-123-abc")))
                 .value();
         return new HttpToolsetFactory().create((ToolsetDefinition.Http) definition);
     }
@@ -126,7 +126,7 @@ class HttpToolTest {
         server.verify(getRequestedFor(
                         urlEqualTo("/calendar/v3/calendars/team%40example.com/events?q=renewal%20review&id=a&id=b"
                                 + "&singleEvents=true&maxResults=50"))
-                .withHeader("Authorization", equalTo("Bearer tok-123"))
+                .withHeader("Authorization", equalTo("Bearer tok-123-abc"))
                 .withHeader("X-Client", equalTo("agentry-test"))
                 .withHeader("Accept", equalTo("application/json")));
     }
@@ -251,7 +251,7 @@ class HttpToolTest {
 
         call(tool, "{}");
 
-        server.verify(getRequestedFor(urlEqualTo("/me")).withHeader("X-API-Key", equalTo("tok-123")));
+        server.verify(getRequestedFor(urlEqualTo("/me")).withHeader("X-API-Key", equalTo("tok-123-abc")));
     }
 
     @Test

@@ -42,6 +42,7 @@ public abstract sealed class AgentryException extends RuntimeException
         public String title() {
             return switch (status) {
                 case 403 -> "Forbidden";
+                case 429 -> "Too many requests";
                 case 422 -> "Unprocessable";
                 default -> "Invalid request";
             };

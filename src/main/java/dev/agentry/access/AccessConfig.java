@@ -33,4 +33,9 @@ public interface AccessConfig {
      */
     @WithName("http.allowed-origins")
     Optional<List<String>> allowedOrigins();
+
+    /** Event streams one caller (one key) may hold open at once; more are refused with 429. */
+    @WithName("http.max-streams-per-caller")
+    @WithDefault("32")
+    int maxStreamsPerCaller();
 }

@@ -54,13 +54,21 @@ public class RunsResource {
     private final RunEvents events;
     private final ObjectMapper json;
     private final AuditStore audit;
+    private final StreamQuota streams;
     private final SecurityIdentity identity;
 
-    RunsResource(RunService runs, RunEvents events, ObjectMapper json, AuditStore audit, SecurityIdentity identity) {
+    RunsResource(
+            RunService runs,
+            RunEvents events,
+            ObjectMapper json,
+            AuditStore audit,
+            StreamQuota streams,
+            SecurityIdentity identity) {
         this.runs = runs;
         this.events = events;
         this.json = json;
         this.audit = audit;
+        this.streams = streams;
         this.identity = identity;
     }
 
@@ -150,7 +158,12 @@ public class RunsResource {
                     + " then 'end' with the finished run")
     public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
         require(id);
-        Thread.ofVirtual().name("sse-" + id).start(() -> stream(id, sink, sse));
+        StreamQuota.Permit permit = streams.acquire(Callers.of(identity).actor().id());
+        Thread.ofVirtual().name("sse-" + id).start(() -> {
+            try (permit) {
+                stream(id, sink, sse);
+            }
+        });
     }
 
     /** Follows one run for one client on a thread of its own, which owns and finally closes the sink. */

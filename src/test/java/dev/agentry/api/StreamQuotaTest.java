@@ -1,0 +1,90 @@
+package dev.agentry.api;
+
+import static dev.agentry.fixtures.Api.given;
+import static dev.agentry.fixtures.ScriptedChatServer.script;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.agentry.fixtures.Api;
+import dev.agentry.fixtures.TestServices;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** One key cannot hold event streams open without bound: each holds a thread and reads the store. */
+@QuarkusTest
+@QuarkusTestResource(TestServices.class)
+@TestProfile(StreamQuotaTest.OneStream.class)
+class StreamQuotaTest {
+
+    /** One stream per caller. */
+    public static final class OneStream implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("agentry.http.max-streams-per-caller", "1");
+        }
+    }
+
+    @Test
+    void a_caller_past_its_stream_quota_gets_429_and_its_place_comes_back_when_a_stream_ends() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body(RunsApiTest.body(script("{\"delayMs\": 4000, \"answer\": \"slow\"}"), false))
+                .post("/v1/agents/echo-agent/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
+        String url = RestAssured.baseURI + ":" + RestAssured.port + "/v1/runs/" + id + "/events";
+        HttpResponse<InputStream> first = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Accept", "text/event-stream")
+                                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(first.statusCode()).isEqualTo(200);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(first.body(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).as("the first stream is open and sending").isNotNull();
+
+        given().accept("text/event-stream")
+                .get("/v1/runs/" + id + "/events")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        startsWith("this key already holds the most event streams one caller may keep open (1)"));
+
+        given().post("/v1/runs/" + id + "/cancel").then().statusCode(200);
+        while (lines.readLine() != null) {
+            // read the first stream to its end
+        }
+        lines.close();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 200) {
+            status = given().accept("text/event-stream")
+                    .get("/v1/runs/" + id + "/events")
+                    .then()
+                    .extract()
+                    .statusCode();
+        }
+        assertThat(status).as("the ended stream gave its place back").isEqualTo(200);
+    }
+}

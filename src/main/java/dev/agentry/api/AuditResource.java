@@ -195,35 +195,33 @@ public class AuditResource {
     }
 
     static long cursor(String text) {
-        if (blankToNull(text) == null) {
-            return 0;
-        }
-        try {
-            long after = Long.parseLong(text.trim());
-            if (after >= 0) {
-                return after;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new AgentryException.InvalidInput("cursor '" + AgentsResource.abbreviate(text)
-                + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
+        return naturalOr0(
+                text,
+                () -> "cursor '" + AgentsResource.abbreviate(text)
+                        + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
     }
 
     private static long seq(String name, String text) {
+        return naturalOr0(
+                text,
+                () -> name + " must be a record's seq (a whole number from 1), got '" + AgentsResource.abbreviate(text)
+                        + "'");
+    }
+
+    /** The whole number {@code text} holds, 0 when it is blank; anything else is refused with {@code problem}. */
+    private static long naturalOr0(String text, java.util.function.Supplier<String> problem) {
         if (blankToNull(text) == null) {
             return 0;
         }
         try {
-            long seq = Long.parseLong(text.trim());
-            if (seq >= 0) {
-                return seq;
+            long value = Long.parseLong(text.trim());
+            if (value >= 0) {
+                return value;
             }
         } catch (NumberFormatException e) {
-            // answered below
+            // refused below
         }
-        throw new AgentryException.InvalidInput(name + " must be a record's seq (a whole number from 1), got '"
-                + AgentsResource.abbreviate(text) + "'");
+        throw new AgentryException.InvalidInput(problem.get());
     }
 
     private static String blankToNull(String text) {

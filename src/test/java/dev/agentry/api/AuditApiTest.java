@@ -119,15 +119,7 @@ class AuditApiTest {
     void a_cancellation_and_an_operators_tool_test_name_who_did_them() {
         String operator = issue("canceller", "operator", "[\"*\"]");
         String keyId = given().get("/v1/keys").jsonPath().getString("find { it.name == 'canceller' }.id");
-        String id = as(operator)
-                .contentType(ContentType.JSON)
-                .body(RunsApiTest.body(script("{\"delayMs\": 3000, \"answer\": \"late\"}"), false))
-                .post("/v1/agents/echo-agent/runs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        String id = RunsApiTest.startSlow(as(operator), "late", 3_000);
         as(operator).post("/v1/runs/" + id + "/cancel").then().statusCode(200);
 
         List<Map<String, Object>> cancelled = records(id);

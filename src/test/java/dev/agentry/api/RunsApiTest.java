@@ -37,6 +37,18 @@ class RunsApiTest {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /** Starts a run of echo-agent whose model answers {@code answer} after {@code delayMs}; returns its id. */
+    static String startSlow(io.restassured.specification.RequestSpecification as, String answer, int delayMs) {
+        return as.contentType(ContentType.JSON)
+                .body(body(script("{\"answer\": \"" + answer + "\", \"delayMs\": " + delayMs + "}"), false))
+                .post("/v1/agents/echo-agent/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
+    }
+
     static JsonPath runToEnd(String agent, String input) {
         return given().contentType(ContentType.JSON)
                 .body(body(input, true))
@@ -199,14 +211,7 @@ class RunsApiTest {
 
     @Test
     void a_running_run_can_be_cancelled_and_stays_cancelled() throws Exception {
-        String id = given().contentType(ContentType.JSON)
-                .body(body(script("{\"answer\": \"slow\", \"delayMs\": 10000}"), false))
-                .post("/v1/agents/echo-agent/runs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        String id = startSlow(given(), "slow", 10_000);
         awaitStatus(id, "running");
 
         given().post("/v1/runs/" + id + "/cancel")

@@ -1,7 +1,6 @@
 package dev.agentry.api;
 
 import static dev.agentry.fixtures.Api.given;
-import static dev.agentry.fixtures.ScriptedChatServer.script;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -12,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -41,14 +39,7 @@ class StreamQuotaTest {
 
     @Test
     void a_caller_past_its_stream_quota_gets_429_and_its_place_comes_back_when_a_stream_ends() throws Exception {
-        String id = given().contentType(ContentType.JSON)
-                .body(RunsApiTest.body(script("{\"delayMs\": 4000, \"answer\": \"slow\"}"), false))
-                .post("/v1/agents/echo-agent/runs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath()
-                .getString("id");
+        String id = RunsApiTest.startSlow(given(), "slow", 4_000);
         String url = RestAssured.baseURI + ":" + RestAssured.port + "/v1/runs/" + id + "/events";
         HttpResponse<InputStream> first = HttpClient.newHttpClient()
                 .send(

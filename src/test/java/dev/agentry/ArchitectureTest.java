@@ -32,6 +32,7 @@ class ArchitectureTest {
         "dev.agentry.access.jdbc..",
         "dev.agentry.audit.jdbc..",
         "dev.agentry.sandbox.worker..",
+        "dev.agentry.policy.cel..",
     };
 
     @Test
@@ -87,6 +88,17 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.langchain4j..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void cel_stays_inside_the_policy_adapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.agentry.policy.cel..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.cel..")
                 .check(CLASSES);
     }
 

@@ -10,18 +10,26 @@ import java.time.Duration;
  * @param maxToolCalls tool calls per run, across all steps
  * @param timeout wall-clock time per run, from start to final answer
  * @param maxTokens input plus output tokens per run; null for no cap
+ * @param maxIdenticalCalls how often one tool may be called with the same arguments in one run; a
+ *     further identical call is refused (a loop guard)
  */
-public record Limits(Integer maxSteps, Integer maxToolCalls, Duration timeout, Long maxTokens) {
+public record Limits(
+        Integer maxSteps, Integer maxToolCalls, Duration timeout, Long maxTokens, Integer maxIdenticalCalls) {
 
     public static final int DEFAULT_MAX_STEPS = 20;
     public static final int DEFAULT_MAX_TOOL_CALLS = 50;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-    public static final Limits DEFAULT = new Limits(null, null, null, null);
+    public static final int DEFAULT_MAX_IDENTICAL_CALLS = 3;
+    public static final Limits DEFAULT = new Limits(null, null, null, null, null);
 
     public Limits {
         maxSteps = maxSteps == null ? DEFAULT_MAX_STEPS : maxSteps;
         maxToolCalls = maxToolCalls == null ? DEFAULT_MAX_TOOL_CALLS : maxToolCalls;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        maxIdenticalCalls = maxIdenticalCalls == null ? DEFAULT_MAX_IDENTICAL_CALLS : maxIdenticalCalls;
+        if (maxIdenticalCalls < 1) {
+            throw new FieldException("max-identical-calls", "must be at least 1, got " + maxIdenticalCalls);
+        }
         if (maxSteps < 1) {
             throw new FieldException("max-steps", "must be at least 1, got " + maxSteps);
         }
@@ -34,5 +42,10 @@ public record Limits(Integer maxSteps, Integer maxToolCalls, Duration timeout, L
         if (maxTokens != null && maxTokens < 1) {
             throw new FieldException("max-tokens", "must be at least 1, got " + maxTokens);
         }
+    }
+
+    /** The limits with the default for identical calls. */
+    public Limits(Integer maxSteps, Integer maxToolCalls, Duration timeout, Long maxTokens) {
+        this(maxSteps, maxToolCalls, timeout, maxTokens, null);
     }
 }

@@ -55,7 +55,8 @@ public record RunView(
             String status,
             long durationMs,
             Instant startedAt,
-            @JsonInclude(JsonInclude.Include.NON_NULL) TokenUsage usage) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) TokenUsage usage,
+            @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode decision) {
 
         public static StepView of(Step step) {
             return switch (step) {
@@ -69,7 +70,8 @@ public record RunView(
                             "ok",
                             model.durationMs(),
                             model.startedAt(),
-                            model.usage());
+                            model.usage(),
+                            null);
                 case Step.ToolStep tool ->
                     new StepView(
                             tool.index(),
@@ -80,7 +82,8 @@ public record RunView(
                             tool.result().status(),
                             tool.durationMs(),
                             tool.startedAt(),
-                            null);
+                            null,
+                            tool.decisionJson());
             };
         }
     }

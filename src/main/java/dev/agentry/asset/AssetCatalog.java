@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,7 @@ public final class AssetCatalog<T> {
     private final Variables variables;
     private final Redactor redactor;
     private final AssetEvents events;
+    private final Consumer<T> check;
     private final AssetBinder binder = AssetBinder.create();
     private final Map<Path, AssetEntry<T>> byFile = new HashMap<>();
     private volatile Map<String, AssetEntry<T>> byName = Map.of();
@@ -52,6 +54,23 @@ public final class AssetCatalog<T> {
             Variables variables,
             Redactor redactor,
             AssetEvents events) {
+        this(kind, folder, type, nameOf, variables, redactor, events, value -> {});
+    }
+
+    /**
+     * @param check what a file must satisfy beyond its schema, run once when it loads; it throws a
+     *     {@link FieldException} whose field is the path from the file's top ({@code rules[2].when})
+     */
+    public AssetCatalog(
+            String kind,
+            AssetFolder folder,
+            Class<T> type,
+            Function<T, String> nameOf,
+            Variables variables,
+            Redactor redactor,
+            AssetEvents events,
+            Consumer<T> check) {
+        this.check = requireNonNull(check, "check");
         this.kind = requireNonNull(kind, "kind");
         this.folder = requireNonNull(folder, "folder");
         this.type = requireNonNull(type, "type");
@@ -149,6 +168,15 @@ public final class AssetCatalog<T> {
                         "name",
                         "is '" + declared + "' but the file is " + file.getFileName()
                                 + "; make the two the same (rename the file or change the name)"));
+            }
+            try {
+                check.accept(bound.value());
+            } catch (FieldException e) {
+                throw new InvalidAssetException(new AssetProblem(
+                        display,
+                        bound.tree().lineOf(AssetBinder.pointerOfField(e.field())),
+                        e.field(),
+                        e.getMessage()));
             }
             redactor.update(display, bound.secrets());
             return new AssetEntry.Valid<>(name, display, bound.value());

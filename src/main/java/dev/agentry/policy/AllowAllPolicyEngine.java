@@ -1,17 +1,13 @@
 package dev.agentry.policy;
 
-import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
-
 /**
  * Allows every call, saying so in the decision's reason so that run records never suggest a check
- * that did not happen. It stands in the chokepoint until a rule-evaluating engine replaces it.
+ * that did not happen. For embedding the loop where no policy applies; the service uses
+ * {@link RulesPolicyEngine}.
  */
-@DefaultBean
-@ApplicationScoped
 public class AllowAllPolicyEngine implements PolicyEngine {
 
-    static final Decision ALLOW = Decision.allow("allowed: no policy rules are evaluated in this version");
+    static final Decision ALLOW = Decision.allow("allowed: no policy is evaluated here");
 
     @Override
     public Decision decide(PolicyRequest request) {

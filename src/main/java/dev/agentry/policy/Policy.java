@@ -6,16 +6,21 @@ import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.FieldException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A guardrail policy as written in {@code policies/<name>.yaml}: rules tried in order, the first
- * whose {@code when} holds decides; {@code default} decides when none does.
+ * whose {@code tools} match the call and whose {@code when} holds decides; {@code default} decides
+ * when none does.
  */
 public record Policy(
         String name,
         String description,
         List<Rule> rules,
         @JsonProperty("default") Effect fallback) {
+
+    /** What a tool pattern may contain: a tool id's characters and the wildcards {@code *} and {@code ?}. */
+    static final Pattern TOOL_PATTERN = Pattern.compile("[a-z0-9*?][a-z0-9_.*?-]{0,129}");
 
     public Policy {
         if (name == null || !AssetFolder.NAME.matcher(name).matches()) {
@@ -26,25 +31,90 @@ public record Policy(
         description = description == null ? "" : description;
         rules = rules == null ? List.of() : List.copyOf(rules);
         fallback = fallback == null ? Effect.ALLOW : fallback;
+        for (int i = 0; i < rules.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (rules.get(i).name().equals(rules.get(j).name())) {
+                    throw new FieldException(
+                            "rules[" + i + "].name",
+                            "'" + rules.get(i).name() + "' is used by rule " + (j + 1)
+                                    + " too; give each rule its own name so decisions can cite it");
+                }
+            }
+        }
     }
 
     /**
-     * @param when a CEL expression over {@code tool} (the tool's id) and {@code args} (its arguments)
+     * @param tools glob patterns over tool ids ({@code salesforce.*}, {@code google-calendar.create_event});
+     *     empty means every tool
+     * @param when a CEL expression that must hold for the rule to decide; null means always
      * @param reason what the model and the run record are told when the rule decides
      */
-    public record Rule(String name, String when, Effect effect, String reason) {
+    public record Rule(String name, List<String> tools, String when, Effect effect, String reason) {
         public Rule {
             if (name == null || name.isBlank()) {
                 throw new FieldException("name", "is required; name the rule so decisions can cite it");
             }
-            if (when == null || when.isBlank()) {
-                throw new FieldException("when", "is required; write a condition such as tool == \"crm.delete\"");
+            if (name.length() > 100) {
+                throw new FieldException("name", "is longer than 100 characters; shorten it");
+            }
+            tools = tools == null ? List.of() : List.copyOf(tools);
+            for (int i = 0; i < tools.size(); i++) {
+                String pattern = tools.get(i);
+                if (pattern == null || !TOOL_PATTERN.matcher(pattern).matches()) {
+                    throw new FieldException(
+                            "tools[" + i + "]",
+                            "must be a tool id or a pattern with * and ? (such as salesforce.* or"
+                                    + " google-calendar.create_event), got '" + pattern + "'");
+                }
+            }
+            if (when != null && when.isBlank()) {
+                throw new FieldException(
+                        "when", "is empty; write a condition such as args.amount > 100, or remove the field");
             }
             if (effect == null) {
                 throw new FieldException("effect", "is required; choose allow, deny or require-approval");
             }
-            reason = reason == null ? name : reason;
+            reason = reason == null || reason.isBlank() ? "rule " + name : reason;
         }
+
+        /** Whether the rule considers calls of {@code tool}. */
+        boolean covers(String tool) {
+            if (tools.isEmpty()) {
+                return true;
+            }
+            for (String pattern : tools) {
+                if (glob(pattern, tool)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code *} matches any run of characters, dots included; {@code ?} one character. */
+    static boolean glob(String pattern, String text) {
+        int p = 0;
+        int t = 0;
+        int star = -1;
+        int resume = 0;
+        while (t < text.length()) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
+                p++;
+                t++;
+            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                resume = t;
+            } else if (star >= 0) {
+                p = star + 1;
+                t = ++resume;
+            } else {
+                return false;
+            }
+        }
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
     }
 
     public enum Effect {

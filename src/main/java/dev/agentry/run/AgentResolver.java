@@ -5,8 +5,10 @@ import dev.agentry.agent.AgentCatalog;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.model.ModelClients;
+import dev.agentry.policy.PoliciesConfig;
 import dev.agentry.policy.Policy;
 import dev.agentry.policy.PolicyCatalog;
+import dev.agentry.policy.PolicyEngine;
 import dev.agentry.sandbox.SandboxCatalog;
 import dev.agentry.sandbox.SandboxProfile;
 import dev.agentry.tool.Tool;
@@ -28,18 +30,24 @@ public class AgentResolver {
     private final PolicyCatalog policies;
     private final ModelClients models;
     private final SandboxCatalog sandboxes;
+    private final PolicyEngine engine;
+    private final List<String> globalPolicies;
 
     AgentResolver(
             AgentCatalog agents,
             ToolRegistry tools,
             PolicyCatalog policies,
             ModelClients models,
-            SandboxCatalog sandboxes) {
+            SandboxCatalog sandboxes,
+            PolicyEngine engine,
+            PoliciesConfig policiesConfig) {
         this.agents = agents;
         this.tools = tools;
         this.policies = policies;
         this.models = models;
         this.sandboxes = sandboxes;
+        this.engine = engine;
+        this.globalPolicies = policiesConfig.global().orElse(List.of());
     }
 
     /**
@@ -62,7 +70,11 @@ public class AgentResolver {
         List<Tool> resolved = resolveTools(entry.file(), agent);
         checkPolicies(entry.file(), agent);
         checkSandbox(entry.file(), agent, resolved);
-        return RunPlan.of(agent, models.clientFor(agent.name(), agent.model()), resolved);
+        return RunPlan.of(
+                agent,
+                models.clientFor(agent.name(), agent.model()),
+                resolved,
+                tool -> engine.offered(agent.policies(), tool.spec().id()));
     }
 
     /** Why the agent cannot run, in the {@code file:line: problem} form; empty when it can. */
@@ -113,6 +125,19 @@ public class AgentResolver {
     }
 
     private void checkPolicies(String file, AgentDefinition agent) {
+        for (String name : globalPolicies) {
+            Optional<AssetEntry<Policy>> policy = policies.find(name);
+            if (policy.isEmpty() || policy.get() instanceof AssetEntry.Invalid<Policy>) {
+                String why = policy.isEmpty()
+                        ? "does not exist; add policies/" + name + ".yaml or remove it from the setting"
+                        : "is invalid: "
+                                + ((AssetEntry.Invalid<Policy>) policy.get())
+                                        .problem()
+                                        .describe();
+                throw new AgentryException.InvalidInput(
+                        422, "the global policy '" + name + "' (agentry.policies.global) " + why);
+            }
+        }
         for (String name : agent.policies()) {
             Optional<AssetEntry<Policy>> policy = policies.find(name);
             if (policy.isEmpty()) {

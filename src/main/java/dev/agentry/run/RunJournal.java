@@ -108,9 +108,9 @@ public class RunJournal {
     /** Where a tool call happens: the run, its agent, the step, the call and who made it. */
     record Call(String runId, String agent, int step, String callId, String tool, Origin origin, Actor actor) {}
 
-    /** A decision that refuses the call: the only record of it. */
-    void refused(Call call, Decision.Deny deny) {
-        ObjectNode data = call(call).put("effect", "deny").put("reason", deny.reason());
+    /** A decision that refuses the call (deny, or an approval that cannot be asked for): the only record of it. */
+    void refused(Call call, Decision decision) {
+        ObjectNode data = decided(call(call), decision);
         journal(() ->
                 journal.append(new Fact(RecordType.POLICY_DECISION, call.runId(), call.agent(), call.actor(), data)));
     }
@@ -119,8 +119,8 @@ public class RunJournal {
      * A decision that allows the call and the call's intent, durable together before the call is sent:
      * one append instead of two on the path of every tool call.
      */
-    void allowed(Call call, JsonNode arguments) {
-        ObjectNode decision = call(call).put("effect", "allow");
+    void allowed(Call call, JsonNode arguments, Decision.Allow allow) {
+        ObjectNode decision = decided(call(call), allow);
         ObjectNode intent = call(call);
         intent.set("arguments", arguments);
         RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_CALL : RecordType.TOOL_INTENT;
@@ -134,6 +134,13 @@ public class RunJournal {
         data.set("result", Step.ToolStep.json(result));
         RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_RESULT : RecordType.TOOL_RESULT;
         append(type, call.runId(), call.agent(), call.actor(), data);
+    }
+
+    private static ObjectNode decided(ObjectNode data, Decision decision) {
+        return data.put("effect", decision.effect())
+                .put("policy", decision.policy())
+                .put("rule", decision.rule())
+                .put("reason", decision.reason());
     }
 
     private static ObjectNode call(Call call) {

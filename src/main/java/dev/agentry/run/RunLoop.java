@@ -151,9 +151,7 @@ public class RunLoop {
         try {
             if (pending.size() == 1) {
                 int index = state.nextIndex();
-                Step.ToolStep step = interruptibly(
-                        execution,
-                        () -> gate.call(state.runId(), state.plan(), state.deadline(), pending.getFirst(), index));
+                Step.ToolStep step = interruptibly(execution, () -> gate.call(state, pending.getFirst(), index));
                 record(execution, step);
             } else {
                 callConcurrently(execution, pending);
@@ -174,7 +172,7 @@ public class RunLoop {
             for (int i = 0; i < pending.size(); i++) {
                 ToolRequest request = pending.get(i);
                 int index = first + i;
-                calls.submit(() -> gate.call(state.runId(), state.plan(), state.deadline(), request, index));
+                calls.submit(() -> gate.call(state, request, index));
             }
             for (int i = 0; i < pending.size(); i++) {
                 Step.ToolStep step = interruptibly(execution, () -> calls.take().get());

@@ -23,9 +23,19 @@ public record RunPlan(
     }
 
     public static RunPlan of(AgentDefinition agent, ModelClient model, List<Tool> tools) {
+        return of(agent, model, tools, tool -> true);
+    }
+
+    /**
+     * @param offered whether the model is told of a tool; a tool it is not told of stays callable, so
+     *     a call the model makes anyway still reaches policy and is recorded
+     */
+    public static RunPlan of(
+            AgentDefinition agent, ModelClient model, List<Tool> tools, java.util.function.Predicate<Tool> offered) {
         Map<String, Tool> byFunction = new LinkedHashMap<>();
         tools.forEach(tool -> byFunction.put(tool.spec().functionName(), tool));
         List<FunctionSpec> functions = tools.stream()
+                .filter(offered)
                 .map(tool -> new FunctionSpec(
                         tool.spec().functionName(),
                         tool.spec().description(),

@@ -206,7 +206,8 @@ public class RunService {
             deadline = timers.schedule(
                     running.control()::timeOut, Duration.between(now, until).toMillis(), TimeUnit.MILLISECONDS);
             List<Step> committed = queued != null ? List.of() : store.steps(runId);
-            state = RunState.of(runId, plan, until, run.input(), committed);
+            state = RunState.of(
+                    runId, plan, until, run.input(), committed, run.trigger().type(), run.startedAt());
             outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
             endedAt = clock.instant();
             if (store.finish(runId, outcome, state.usage(), endedAt)) {

@@ -24,6 +24,7 @@ final class RunState {
     private final String runId;
     private final RunPlan plan;
     private final Instant deadline;
+    private final RunLedger ledger;
     private final List<Message> history = new ArrayList<>();
     /** Answers to the latest model step's requests not yet in the conversation, by request id. */
     private final Map<String, Step.ToolStep> answered = new HashMap<>();
@@ -36,16 +37,38 @@ final class RunState {
     private int lastIndex;
     private Usage usage = Usage.ZERO;
 
-    private RunState(String runId, RunPlan plan, Instant deadline, JsonNode input) {
+    private RunState(String runId, RunPlan plan, Instant deadline, JsonNode input, RunLedger ledger) {
         this.runId = requireNonNull(runId, "runId");
         this.plan = requireNonNull(plan, "plan");
         this.deadline = requireNonNull(deadline, "deadline");
+        this.ledger = requireNonNull(ledger, "ledger");
         history.add(new Message.User(inputText(input)));
     }
 
-    /** The state after {@code steps}, in index order, have been committed. */
+    /** The state of an API-triggered run after {@code steps}, in index order, have been committed. */
     static RunState of(String runId, RunPlan plan, Instant deadline, JsonNode input, List<Step> steps) {
-        RunState state = new RunState(runId, plan, deadline, input);
+        Instant started = deadline.minus(plan.agent().limits().timeout());
+        return of(runId, plan, deadline, input, steps, "api", started);
+    }
+
+    /**
+     * The state after {@code steps}, in index order, have been committed.
+     *
+     * @param trigger the run's trigger type, as policy rules see it
+     * @param startedAt when the run started, for the time policy rules see elapsed
+     */
+    static RunState of(
+            String runId,
+            RunPlan plan,
+            Instant deadline,
+            JsonNode input,
+            List<Step> steps,
+            String trigger,
+            Instant startedAt) {
+        List<String> tools = plan.toolsByFunction().values().stream()
+                .map(tool -> tool.spec().id())
+                .toList();
+        RunState state = new RunState(runId, plan, deadline, input, new RunLedger(runId, trigger, startedAt, tools));
         steps.forEach(state::replay);
         state.appendAnsweredOutputs();
         return state;
@@ -57,7 +80,16 @@ final class RunState {
                 appendAnsweredOutputs();
                 addModelStep(model);
             }
-            case Step.ToolStep tool -> addToolStep(tool);
+            case Step.ToolStep tool -> {
+                if (tool.decision() != null) {
+                    ledger.decided(
+                            tool.tool(),
+                            tool.arguments(),
+                            "model",
+                            tool.decision().effect());
+                }
+                addToolStep(tool);
+            }
         }
     }
 
@@ -69,6 +101,7 @@ final class RunState {
         modelSteps++;
         lastIndex = step.index();
         usage = usage.plusModelCall(step.usage());
+        ledger.stepCommitted(step.usage().input() + step.usage().output());
         history.add(new Message.Assistant(step.text(), step.toolRequests()));
     }
 
@@ -79,6 +112,7 @@ final class RunState {
         answeredIds.add(step.requestId());
         lastIndex = Math.max(lastIndex, step.index());
         usage = usage.plusToolCall();
+        ledger.stepCommitted(0);
     }
 
     /** Adds the answers of the latest model step's requests to the conversation, in the order asked. */
@@ -132,6 +166,11 @@ final class RunState {
 
     Instant deadline() {
         return deadline;
+    }
+
+    /** What policy rules read about the run; safe to use from the run's tool calls. */
+    RunLedger ledger() {
+        return ledger;
     }
 
     /** The conversation so far, as a read-only view; model requests take their own copy. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.model.TokenUsage;
 import dev.agentry.model.ToolRequest;
+import dev.agentry.policy.Decision;
 import dev.agentry.tool.ToolResult;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +60,8 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
      * @param requestId the id of the model's request this answers
      * @param tool the tool's id ({@code toolset.tool}), or the name the model used if no tool has it
      * @param arguments the arguments as sent: parsed JSON, or the raw text when they did not parse
+     * @param decision what policy decided, or null when the call never reached policy (an unknown
+     *     tool, arguments that do not match its parameters)
      */
     record ToolStep(
             int index,
@@ -67,7 +70,8 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
             String requestId,
             String tool,
             JsonNode arguments,
-            ToolResult result)
+            ToolResult result,
+            Decision decision)
             implements Step {
         public ToolStep {
             requireNonNull(startedAt, "startedAt");
@@ -75,6 +79,52 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
             requireNonNull(tool, "tool");
             requireNonNull(arguments, "arguments");
             requireNonNull(result, "result");
+        }
+
+        /** A step that never reached policy. */
+        public ToolStep(
+                int index,
+                Instant startedAt,
+                long durationMs,
+                String requestId,
+                String tool,
+                JsonNode arguments,
+                ToolResult result) {
+            this(index, startedAt, durationMs, requestId, tool, arguments, result, null);
+        }
+
+        /** {@code {"effect", "policy", "rule", "reason"}}, or null when there was no decision. */
+        public JsonNode decisionJson() {
+            return decision == null ? null : json(decision);
+        }
+
+        /** Reasons longer than this are cut, so a decision always fits its column. */
+        static final int MAX_REASON_CHARS = 4_000;
+
+        static ObjectNode json(Decision decision) {
+            String reason = decision.reason();
+            if (reason.length() > MAX_REASON_CHARS) {
+                reason = reason.substring(0, MAX_REASON_CHARS) + "...";
+            }
+            ObjectNode json = JsonNodeFactory.instance.objectNode().put("effect", decision.effect());
+            json.put("policy", decision.policy()).put("rule", decision.rule()).put("reason", reason);
+            return json;
+        }
+
+        /** The decision stored as {@link #decisionJson()}, or null. */
+        public static Decision decision(JsonNode json) {
+            if (json == null || !json.isObject()) {
+                return null;
+            }
+            String policy =
+                    json.path("policy").isTextual() ? json.path("policy").asText() : null;
+            String rule = json.path("rule").isTextual() ? json.path("rule").asText() : null;
+            String reason = json.path("reason").asText("");
+            return switch (json.path("effect").asText()) {
+                case "allow" -> new Decision.Allow(policy, rule, reason);
+                case "require-approval" -> new Decision.RequireApproval(policy, rule, reason);
+                default -> new Decision.Deny(policy, rule, reason);
+            };
         }
 
         /** The tool's answer; {@code {"error": ...}} or {@code {"refused": ...}} when there was none. */

@@ -13,6 +13,7 @@ import dev.agentry.policy.PolicyEngine;
 import dev.agentry.policy.PolicyRequest;
 import dev.agentry.run.RunJournal.Origin;
 import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolInvoker;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,28 +51,45 @@ public class ToolGate {
         this.clock = clock;
     }
 
-    /** Where a call is made: the run, its plan and deadline, and the step the call belongs to. */
-    private record Scope(String runId, RunPlan plan, Instant deadline, int step) {}
+    /** Where a call is made: the run, its plan, deadline and ledger, and the step the call belongs to. */
+    private record Scope(String runId, RunPlan plan, Instant deadline, RunLedger ledger, int step) {}
+
+    /** A call's result and the decision that let it through or stopped it (null when none was made). */
+    private record Outcome(ToolResult result, Decision decision) {
+        static Outcome undecided(ToolResult result) {
+            return new Outcome(result, null);
+        }
+    }
 
     /** Runs one requested call and returns its committed-to-be step. Safe to call from several threads. */
-    public Step.ToolStep call(String runId, RunPlan plan, Instant deadline, ToolRequest request, int index) {
+    Step.ToolStep call(RunState state, ToolRequest request, int index) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
+        RunPlan plan = state.plan();
         Optional<Tool> tool = plan.tool(request.name());
         JsonNode arguments = parse(request.arguments());
-        ToolResult result;
+        Outcome outcome;
         if (tool.isEmpty()) {
-            result = unknownTool(plan, request.name());
+            outcome = Outcome.undecided(unknownTool(plan, request.name()));
         } else if (arguments.isTextual() && !isJsonText(request.arguments())) {
-            result = ToolResult.failed("the arguments for " + tool.get().spec().id() + " are not valid JSON; send a"
-                    + " JSON object that matches the tool's parameters");
+            outcome = Outcome.undecided(
+                    ToolResult.failed("the arguments for " + tool.get().spec().id()
+                            + " are not valid JSON; send a JSON object that matches the tool's parameters"));
         } else {
-            result = checkedCall(
-                    new Scope(runId, plan, deadline, index), tool.get(), request.id(), arguments, Origin.MODEL);
+            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index);
+            outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL);
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         String name = tool.map(t -> t.spec().id()).orElse(request.name());
-        return new Step.ToolStep(index, started, durationMs, request.id(), name, scrub(arguments), scrub(result));
+        return new Step.ToolStep(
+                index,
+                started,
+                durationMs,
+                request.id(),
+                name,
+                scrub(arguments),
+                scrub(outcome.result()),
+                outcome.decision());
     }
 
     /**
@@ -84,22 +103,38 @@ public class ToolGate {
         long t0 = System.nanoTime();
         String id = tool.spec().id();
         RunJournal.Call call = new RunJournal.Call(runId, id, 1, callId, id, Origin.OPERATOR, operator);
-        ToolResult result = invalid(tool, arguments).orElseGet(() -> {
-            Decision decision = policy.decide(new PolicyRequest(runId, OPERATOR, List.of(), id, arguments, OPERATOR));
+        Outcome outcome = invalid(tool, arguments).map(Outcome::undecided).orElseGet(() -> {
+            Decision decision = policy.decide(new PolicyRequest(
+                    OPERATOR,
+                    List.of(),
+                    id,
+                    tool.spec().toolset(),
+                    arguments,
+                    annotations(tool),
+                    OPERATOR,
+                    new PolicyRequest.RunFacts(runId, "tool-test", 0, 0, Map.of(id, 0), List.of(), 0, 0),
+                    started));
             return switch (decision) {
-                case Decision.Deny deny -> refused(call, deny);
                 case Decision.Allow allow ->
-                    recorded(
-                            call,
-                            arguments,
-                            () -> safely(
-                                    tool,
-                                    new ToolCall(callId, id, arguments),
-                                    new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none())));
+                    new Outcome(
+                            recorded(
+                                    call,
+                                    arguments,
+                                    allow,
+                                    () -> safely(
+                                            tool,
+                                            new ToolCall(callId, id, arguments),
+                                            new ToolContext(
+                                                    runId, OPERATOR, 1, deadline, "default", ToolInvoker.none()))),
+                            allow);
+                case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
+                case Decision.RequireApproval approval ->
+                    new Outcome(refused(call, approval, cannotWait(approval, "a direct tool test")), approval);
             };
         });
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        return new Step.ToolStep(1, started, durationMs, callId, id, scrub(arguments), scrub(result));
+        return new Step.ToolStep(
+                1, started, durationMs, callId, id, scrub(arguments), scrub(outcome.result()), outcome.decision());
     }
 
     /**
@@ -107,8 +142,11 @@ public class ToolGate {
      * after. When they cannot be recorded the call is not made: the journal's exception leaves instead.
      */
     private ToolResult recorded(
-            RunJournal.Call call, JsonNode arguments, java.util.function.Supplier<ToolResult> send) {
-        journal.allowed(call, scrub(arguments));
+            RunJournal.Call call,
+            JsonNode arguments,
+            Decision.Allow allow,
+            java.util.function.Supplier<ToolResult> send) {
+        journal.allowed(call, scrub(arguments), allow);
         long t0 = System.nanoTime();
         ToolResult result = send.get();
         journal.result(call, scrub(result), (System.nanoTime() - t0) / 1_000_000);
@@ -130,27 +168,89 @@ public class ToolGate {
         return Optional.empty();
     }
 
-    private ToolResult checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin) {
+    private Outcome checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin) {
         String id = tool.spec().id();
         Optional<ToolResult> invalid = invalid(tool, arguments);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return Outcome.undecided(invalid.get());
         }
         AgentDefinition agent = scope.plan().agent();
         RunJournal.Call call =
                 new RunJournal.Call(scope.runId(), agent.name(), scope.step(), callId, id, origin, Actor.SYSTEM);
-        Decision decision = policy.decide(
-                new PolicyRequest(scope.runId(), agent.name(), agent.policies(), id, arguments, origin.id));
+        Instant now = clock.instant();
+        Decision decision = policy.decide(new PolicyRequest(
+                agent.name(),
+                agent.policies(),
+                id,
+                tool.spec().toolset(),
+                arguments,
+                annotations(tool),
+                origin.id,
+                scope.ledger().facts(now),
+                now));
+        if (decision instanceof Decision.Allow) {
+            decision = loopGuard(scope, id, arguments).orElse(decision);
+        }
+        scope.ledger().decided(id, arguments, origin.id, decision.effect());
         return switch (decision) {
-            case Decision.Deny deny -> refused(call, deny);
             case Decision.Allow allow ->
-                recorded(call, arguments, () -> invoke(tool, new ToolCall(callId, id, arguments), scope));
+                new Outcome(
+                        recorded(
+                                call, arguments, allow, () -> invoke(tool, new ToolCall(callId, id, arguments), scope)),
+                        allow);
+            case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
+            case Decision.RequireApproval approval ->
+                new Outcome(
+                        refused(
+                                call,
+                                approval,
+                                origin == Origin.CODE
+                                        ? cannotWait(approval, "code")
+                                                + "; the model can make this call itself, outside code.run"
+                                        : needsApproval(approval)),
+                        approval);
         };
     }
 
-    private ToolResult refused(RunJournal.Call call, Decision.Deny deny) {
-        journal.refused(call, deny);
-        return ToolResult.refused(deny.reason());
+    /** A further call of a tool with arguments it was already allowed {@code max-identical-calls} times. */
+    private static Optional<Decision> loopGuard(Scope scope, String tool, JsonNode arguments) {
+        int max = scope.plan().agent().limits().maxIdenticalCalls();
+        int made = scope.ledger().identicalCalls(tool, arguments);
+        if (made < max) {
+            return Optional.empty();
+        }
+        return Optional.of(new Decision.Deny(
+                null,
+                "limits.max-identical-calls",
+                "refused: " + tool + " was already called " + made + " times with these exact arguments in this"
+                        + " run (limit " + max + "); use the earlier results, change the arguments, or answer"));
+    }
+
+    private static String cannotWait(Decision.RequireApproval approval, String who) {
+        return "refused: this call needs a person's approval (" + approval.reason() + "), and " + who
+                + " cannot wait for one";
+    }
+
+    /**
+     * What the model is told of a call that needs approval. Approvals that park the run are not part
+     * of this version, so such a call is refused: a guardrail never lets it through unapproved.
+     */
+    private static String needsApproval(Decision.RequireApproval approval) {
+        return "refused: this call needs a person's approval (" + approval.reason() + "); this version of Agentry"
+                + " cannot ask for one, so the call was not made";
+    }
+
+    private ToolResult refused(RunJournal.Call call, Decision decision, String told) {
+        journal.refused(call, decision);
+        return ToolResult.refused(told);
+    }
+
+    private static Map<String, Boolean> annotations(Tool tool) {
+        ToolAnnotations annotations = tool.spec().annotations();
+        return Map.of(
+                "read_only", annotations.readOnly(),
+                "destructive", annotations.destructive(),
+                "idempotent", annotations.idempotent());
     }
 
     private ToolResult invoke(Tool tool, ToolCall call, Scope scope) {
@@ -199,7 +299,8 @@ public class ToolGate {
                             + " callable-from-code); call it as a tool instead");
                 }
                 try {
-                    return scrub(checkedCall(scope, tool.get(), callId, arguments, Origin.CODE));
+                    return scrub(checkedCall(scope, tool.get(), callId, arguments, Origin.CODE)
+                            .result());
                 } catch (RunJournal.Unrecorded journalDown) {
                     return ToolResult.failed(toolId + " was not called: " + journalDown.getMessage());
                 }

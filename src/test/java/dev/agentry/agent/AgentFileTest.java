@@ -92,8 +92,9 @@ class AgentFileTest {
         AssetProblem problem = problemOf(VALID.replace("max-steps: 5", "max-step: 5"));
 
         assertThat(problem.describe())
-                .isEqualTo("agents/billing.yaml:12: field 'limits.max-step' is not a known field; did you mean"
-                        + " 'max-steps'? The fields allowed here are: max-steps, max-tokens, max-tool-calls, timeout");
+                .isEqualTo(
+                        "agents/billing.yaml:12: field 'limits.max-step' is not a known field; did you mean"
+                                + " 'max-steps'? The fields allowed here are: max-identical-calls, max-steps, max-tokens, max-tool-calls, timeout");
     }
 
     @Test

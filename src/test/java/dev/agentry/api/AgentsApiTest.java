@@ -22,9 +22,11 @@ class AgentsApiTest {
 
         assertThat(agents.getList("name", String.class))
                 .containsExactly(
+                        "bound-to-broken",
                         "broken-yaml",
                         "coder",
                         "echo-agent",
+                        "guarded",
                         "instant",
                         "limited",
                         "no-sandbox",

@@ -14,6 +14,8 @@ public final class DemoProfile implements QuarkusTestProfile {
                 "agentry.agents-dir", "agents",
                 "agentry.tools-dir", "tools",
                 "agentry.policies-dir", "policies",
+                // The test profile's global policy lives in the test assets, not in policies/.
+                "agentry.policies.global", "",
                 "agentry.sandbox-dir", "sandbox");
     }
 }

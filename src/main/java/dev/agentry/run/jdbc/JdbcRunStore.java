@@ -104,7 +104,8 @@ public final class JdbcRunStore implements RunStore {
                     case Step.ToolStep tool ->
                         update(
                                 "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
-                                        + " duration_ms) SELECT ?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?" + ours,
+                                        + " duration_ms, decision) SELECT ?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?, ?"
+                                        + ours,
                                 runId,
                                 tool.index(),
                                 tool.tool(),
@@ -114,6 +115,7 @@ public final class JdbcRunStore implements RunStore {
                                 tool.result().status(),
                                 timestamp(tool.startedAt()),
                                 tool.durationMs(),
+                                tool.decision() == null ? null : payload(tool.decisionJson()),
                                 runId,
                                 owner);
                 };
@@ -149,7 +151,7 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public List<Step> steps(String runId) {
         String sql = "SELECT idx, type, tool, call_id, arguments, result, status, started_at, duration_ms,"
-                + " input_tokens, output_tokens FROM run_steps WHERE run_id = ? ORDER BY idx";
+                + " input_tokens, output_tokens, decision FROM run_steps WHERE run_id = ? ORDER BY idx";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, runId);
@@ -331,7 +333,8 @@ public final class JdbcRunStore implements RunStore {
                 row.getString("call_id"),
                 row.getString("tool"),
                 json(row.getString("arguments")),
-                toolResult);
+                toolResult,
+                row.getString("decision") == null ? null : Step.ToolStep.decision(json(row.getString("decision"))));
     }
 
     /** JSON text of {@code node}, or a note with a preview when it is too long to store whole. */

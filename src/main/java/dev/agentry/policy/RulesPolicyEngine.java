@@ -1,0 +1,72 @@
+package dev.agentry.policy;
+
+import dev.agentry.asset.AssetEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides each call by the agent's policies and the global ones. Within a policy the first matching
+ * rule decides; across policies the most restrictive decision wins (deny over require-approval over
+ * allow). A policy that is missing or invalid when a call is decided denies it: a guardrail that
+ * cannot be read never lets a call through.
+ */
+@ApplicationScoped
+public class RulesPolicyEngine implements PolicyEngine {
+
+    private static final Decision NO_POLICY = Decision.allow("allowed: no policy applies to this agent");
+
+    private final PolicyCatalog catalog;
+    private final List<String> global;
+
+    RulesPolicyEngine(PolicyCatalog catalog, PoliciesConfig config) {
+        this.catalog = catalog;
+        this.global = config.global().orElse(List.of());
+    }
+
+    @Override
+    public Decision decide(PolicyRequest request) {
+        Decision strictest = null;
+        for (String name : names(request.policies())) {
+            Decision decision =
+                    compiled(name).map(policy -> policy.decide(request)).orElseGet(() -> unreadable(name));
+            if (strictest == null || decision.severity() > strictest.severity()) {
+                strictest = decision;
+            }
+        }
+        return strictest == null ? NO_POLICY : strictest;
+    }
+
+    @Override
+    public boolean offered(List<String> policies, String tool) {
+        for (String name : names(policies)) {
+            Optional<CompiledPolicy> policy = compiled(name);
+            if (policy.isPresent() && policy.get().deniesOutright(tool)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The agent's policies, then the global ones; of equally restrictive decisions the first is reported. */
+    private Set<String> names(List<String> policies) {
+        Set<String> names = new LinkedHashSet<>(policies);
+        names.addAll(global);
+        return names;
+    }
+
+    private Optional<CompiledPolicy> compiled(String name) {
+        return catalog.compiled(name);
+    }
+
+    private Decision unreadable(String name) {
+        String why = catalog.find(name)
+                .map(entry -> entry instanceof AssetEntry.Invalid<Policy> invalid
+                        ? "is invalid: " + invalid.problem().describe()
+                        : "cannot be read")
+                .orElse("does not exist (policies/" + name + ".yaml)");
+        return new Decision.Deny(name, null, "denied because policy '" + name + "' " + why);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.agentry.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentry.policy.PolicyRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run has done so far, as policy rules and loop guards read it: each decided call with its
+ * origin and effect (calls from code included, as they happen), calls per tool, identical calls,
+ * steps and tokens. Shared by the loop thread, concurrent tool calls and the code they run, so every
+ * method is synchronized; it is small and rebuilt from the committed steps on resume.
+ */
+final class RunLedger {
+
+    private final String runId;
+    private final String trigger;
+    private final Instant startedAt;
+    private final List<PolicyRequest.PastCall> history = new ArrayList<>();
+    private final Map<String, Integer> calls = new HashMap<>();
+    /** Allowed calls by tool id and canonical arguments. */
+    private final Map<String, Integer> identical = new HashMap<>();
+
+    private int steps;
+    private long tokens;
+
+    /**
+     * @param tools the ids of the agent's tools, counted from 0, so a rule can write
+     *     {@code run.calls["crm.create_task"] >= 5} before the first call
+     */
+    RunLedger(String runId, String trigger, Instant startedAt, Collection<String> tools) {
+        this.runId = runId;
+        this.trigger = trigger;
+        this.startedAt = startedAt;
+        tools.forEach(tool -> calls.put(tool, 0));
+    }
+
+    synchronized PolicyRequest.RunFacts facts(Instant now) {
+        long elapsed = Math.max(0, Duration.between(startedAt, now).toMillis());
+        return new PolicyRequest.RunFacts(runId, trigger, steps, history.size(), calls, history, tokens, elapsed);
+    }
+
+    /** How often {@code tool} was already allowed with these exact arguments. */
+    synchronized int identicalCalls(String tool, JsonNode arguments) {
+        return identical.getOrDefault(key(tool, arguments), 0);
+    }
+
+    /** A call was decided; an allowed one counts towards the identical-call guard. */
+    synchronized void decided(String tool, JsonNode arguments, String origin, String effect) {
+        history.add(new PolicyRequest.PastCall(tool, origin, effect));
+        calls.merge(tool, 1, Integer::sum);
+        if (effect.equals("allow")) {
+            identical.merge(key(tool, arguments), 1, Integer::sum);
+        }
+    }
+
+    synchronized void stepCommitted(long stepTokens) {
+        steps++;
+        tokens += stepTokens;
+    }
+
+    /**
+     * A key equal for equal JSON: Jackson's object nodes compare by content whatever their field
+     * order, but their text does not, so fields are sorted first.
+     */
+    private static String key(String tool, JsonNode arguments) {
+        return tool + "\n" + canonical(arguments);
+    }
+
+    static String canonical(JsonNode node) {
+        if (node.isObject()) {
+            StringBuilder text = new StringBuilder("{");
+            List<String> names = new ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            for (int i = 0; i < names.size(); i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                text.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(names.get(i)))
+                        .append(':')
+                        .append(canonical(node.get(names.get(i))));
+            }
+            return text.append('}').toString();
+        }
+        if (node.isArray()) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                text.append(canonical(node.get(i)));
+            }
+            return text.append(']').toString();
+        }
+        return node.toString();
+    }
+}

@@ -29,7 +29,8 @@ public class DemoVariables implements VariableDefaults {
                         "GOOGLE_REFRESH_TOKEN", Simulators.GOOGLE_REFRESH_TOKEN,
                         "SALESFORCE_INSTANCE_URL", base,
                         "SALESFORCE_CLIENT_ID", Simulators.SALESFORCE_CLIENT_ID,
-                        "SALESFORCE_CLIENT_SECRET", Simulators.SALESFORCE_CLIENT_SECRET))
+                        "SALESFORCE_CLIENT_SECRET", Simulators.SALESFORCE_CLIENT_SECRET,
+                        "AGENTRY_TRUSTED_DOMAINS", Simulators.TRUSTED_DOMAINS))
                 .orElse(Map.of());
     }
 }

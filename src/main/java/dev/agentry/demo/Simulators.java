@@ -42,6 +42,8 @@ public class Simulators {
     static final String GOOGLE_REFRESH_TOKEN = "demo-google-refresh-token";
     static final String SALESFORCE_CLIENT_ID = "demo-salesforce-consumer-key";
     static final String SALESFORCE_CLIENT_SECRET = "demo-salesforce-consumer-secret";
+    /** The domains the demo's people are at: the trusted-domains policy lets invitations go only there. */
+    static final String TRUSTED_DOMAINS = "acme.example,example.com";
 
     private final WireMockServer server;
 

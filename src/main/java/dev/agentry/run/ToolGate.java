@@ -177,21 +177,26 @@ public class ToolGate {
         AgentDefinition agent = scope.plan().agent();
         RunJournal.Call call =
                 new RunJournal.Call(scope.runId(), agent.name(), scope.step(), callId, id, origin, Actor.SYSTEM);
-        Instant now = clock.instant();
-        Decision decision = policy.decide(new PolicyRequest(
-                agent.name(),
-                agent.policies(),
-                id,
-                tool.spec().toolset(),
-                arguments,
-                annotations(tool),
-                origin.id,
-                scope.ledger().facts(now),
-                now));
-        if (decision instanceof Decision.Allow) {
-            decision = loopGuard(scope, id, arguments).orElse(decision);
+        Decision decision;
+        // One decision at a time per run: concurrent calls of one reply, and calls from code, each see
+        // the ones decided before them, so a cap such as run.calls[tool] >= 5 holds exactly.
+        synchronized (scope.ledger()) {
+            Instant now = clock.instant();
+            decision = policy.decide(new PolicyRequest(
+                    agent.name(),
+                    agent.policies(),
+                    id,
+                    tool.spec().toolset(),
+                    arguments,
+                    annotations(tool),
+                    origin.id,
+                    scope.ledger().facts(now),
+                    now));
+            if (decision instanceof Decision.Allow) {
+                decision = loopGuard(scope, id, arguments).orElse(decision);
+            }
+            scope.ledger().decided(id, arguments, origin.id, decision.effect());
         }
-        scope.ledger().decided(id, arguments, origin.id, decision.effect());
         return switch (decision) {
             case Decision.Allow allow ->
                 new Outcome(

@@ -1,20 +1,12 @@
 package dev.agentry.policy;
 
-import dev.agentry.asset.AssetEvents;
-import dev.agentry.asset.AssetWatcher;
-import dev.agentry.asset.AssetsConfig;
-import dev.agentry.asset.Redactor;
-import dev.agentry.asset.Variables;
 import dev.agentry.fixtures.Bench;
-import dev.agentry.policy.cel.CelConditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,45 +53,7 @@ class PolicyBench {
     }
 
     private RulesPolicyEngine engine(Path folder) {
-        AssetsConfig assets = new AssetsConfig() {
-            @Override
-            public String agentsDir() {
-                return folder.toString();
-            }
-
-            @Override
-            public String toolsDir() {
-                return folder.toString();
-            }
-
-            @Override
-            public String policiesDir() {
-                return folder.toString();
-            }
-
-            @Override
-            public String sandboxDir() {
-                return folder.toString();
-            }
-
-            @Override
-            public Optional<String> secretsFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration pollInterval() {
-                return Duration.ofHours(1);
-            }
-        };
-        PolicyCatalog catalog = new PolicyCatalog(
-                assets,
-                Variables.of(Map.of()),
-                new Redactor(),
-                AssetEvents.NONE,
-                new AssetWatcher(assets),
-                new CelConditions());
-        return new RulesPolicyEngine(catalog, Optional::empty);
+        return PolicyFolder.engine(folder.toString(), Map.of(), List.of());
     }
 
     @Test

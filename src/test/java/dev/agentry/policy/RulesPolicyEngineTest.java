@@ -2,19 +2,11 @@ package dev.agentry.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentry.asset.AssetEvents;
-import dev.agentry.asset.AssetWatcher;
-import dev.agentry.asset.AssetsConfig;
-import dev.agentry.asset.Redactor;
-import dev.agentry.asset.Variables;
-import dev.agentry.policy.cel.CelConditions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,45 +55,7 @@ class RulesPolicyEngineTest {
     }
 
     private RulesPolicyEngine engine(String... global) {
-        AssetsConfig assets = new AssetsConfig() {
-            @Override
-            public String agentsDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public String toolsDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public String policiesDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public String sandboxDir() {
-                return dir.toString();
-            }
-
-            @Override
-            public Optional<String> secretsFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration pollInterval() {
-                return Duration.ofHours(1);
-            }
-        };
-        PolicyCatalog catalog = new PolicyCatalog(
-                assets,
-                Variables.of(Map.of()),
-                new Redactor(),
-                AssetEvents.NONE,
-                new AssetWatcher(assets),
-                new CelConditions());
-        return new RulesPolicyEngine(catalog, () -> Optional.of(List.of(global)));
+        return PolicyFolder.engine(dir.toString(), Map.of(), List.of(global));
     }
 
     private static PolicyRequest update(String field, String... policies) {

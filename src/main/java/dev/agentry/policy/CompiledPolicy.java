@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.agentry.asset.FieldException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A policy ready to decide: each rule's condition compiled once, when its file loads. Immutable and
- * safe to share between threads.
+ * A policy ready to decide: each rule's condition compiled and checked once, when its file loads.
+ * For each tool it is asked about, the conditions of the rules covering that tool are joined into
+ * one program, so a decision evaluates one expression per policy rather than one per rule. Safe to
+ * share between threads.
  */
 public final class CompiledPolicy {
 
@@ -16,10 +20,13 @@ public final class CompiledPolicy {
 
     private final Policy policy;
     private final List<CompiledRule> rules;
+    private final ConditionCompiler compiler;
+    private final Map<String, ToolPlan> plans = new ConcurrentHashMap<>();
 
-    private CompiledPolicy(Policy policy, List<CompiledRule> rules) {
+    private CompiledPolicy(Policy policy, List<CompiledRule> rules, ConditionCompiler compiler) {
         this.policy = policy;
         this.rules = rules;
+        this.compiler = compiler;
     }
 
     /**
@@ -42,7 +49,7 @@ public final class CompiledPolicy {
             }
             rules.add(new CompiledRule(rule, condition));
         }
-        return new CompiledPolicy(policy, List.copyOf(rules));
+        return new CompiledPolicy(policy, List.copyOf(rules), compiler);
     }
 
     public Policy policy() {
@@ -54,31 +61,83 @@ public final class CompiledPolicy {
      * cannot be evaluated denies the call (fail closed), with the error in the reason.
      */
     public Decision decide(PolicyRequest request) {
+        ToolPlan plan = plans.computeIfAbsent(request.tool(), this::plan);
+        int first;
+        try {
+            first = plan.selector() == null
+                    ? plan.unconditional()
+                    : plan.selector().first(request);
+        } catch (Condition.Failure e) {
+            return failedRule(plan, request);
+        }
+        if (first < 0) {
+            return Decision.of(
+                    policy.fallback(),
+                    policy.name(),
+                    "default",
+                    "no rule of policy '" + policy.name() + "' matched; its default is " + policy.fallback());
+        }
+        Policy.Rule rule = plan.rules().get(first).rule();
+        return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+    }
+
+    /**
+     * The rules that cover one tool, up to the first without a condition, and one program that picks
+     * the first that holds; made on the tool's first call and kept.
+     *
+     * @param unconditional the index of the rule without a condition that ends the list, or -1
+     */
+    private record ToolPlan(List<CompiledRule> rules, ConditionCompiler.Selector selector, int unconditional) {}
+
+    private ToolPlan plan(String tool) {
+        List<CompiledRule> covering = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        int unconditional = -1;
         for (CompiledRule compiled : rules) {
-            Policy.Rule rule = compiled.rule();
-            if (!rule.covers(request.tool())) {
+            if (!compiled.rule().covers(tool)) {
                 continue;
             }
-            if (compiled.condition() != null) {
-                try {
-                    if (!compiled.condition().holds(request)) {
-                        continue;
-                    }
-                } catch (Condition.Failure e) {
-                    return new Decision.Deny(
-                            policy.name(),
-                            rule.name(),
-                            "denied because the condition of rule '" + rule.name() + "' in policy '" + policy.name()
-                                    + "' could not be evaluated (policies fail closed): " + e.getMessage());
-                }
+            covering.add(compiled);
+            if (compiled.condition() == null) {
+                unconditional = covering.size() - 1;
+                break;
             }
-            return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+            conditions.add(compiled.rule().when());
         }
-        return Decision.of(
-                policy.fallback(),
+        if (conditions.isEmpty()) {
+            return new ToolPlan(covering, null, unconditional);
+        }
+        if (unconditional >= 0) {
+            conditions.add("true");
+        }
+        return new ToolPlan(covering, compiler.select(conditions), unconditional);
+    }
+
+    /** The combined program failed: find the rule whose condition did, evaluating them one by one. */
+    private Decision failedRule(ToolPlan plan, PolicyRequest request) {
+        for (CompiledRule compiled : plan.rules()) {
+            Policy.Rule rule = compiled.rule();
+            if (compiled.condition() == null) {
+                return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+            }
+            try {
+                if (compiled.condition().holds(request)) {
+                    return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+                }
+            } catch (Condition.Failure e) {
+                return new Decision.Deny(
+                        policy.name(),
+                        rule.name(),
+                        "denied because the condition of rule '" + rule.name() + "' in policy '" + policy.name()
+                                + "' could not be evaluated (policies fail closed): " + e.getMessage());
+            }
+        }
+        // Alone, every condition evaluated; together they did not (the shared iteration budget).
+        return new Decision.Deny(
                 policy.name(),
-                "default",
-                "no rule of policy '" + policy.name() + "' matched; its default is " + policy.fallback());
+                null,
+                "denied because the rules of policy '" + policy.name() + "' could not be evaluated together within"
+                        + " the evaluation budget (policies fail closed)");
     }
 
     /**

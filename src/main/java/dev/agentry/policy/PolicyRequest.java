@@ -65,11 +65,15 @@ public record PolicyRequest(
             long tokens,
             long elapsedMs) {
 
+        /**
+         * @param calls and {@code history} are taken as they are: the caller hands over collections
+         *     that do not change
+         */
         public RunFacts {
             requireNonNull(id, "id");
             requireNonNull(trigger, "trigger");
-            calls = Map.copyOf(calls);
-            history = List.copyOf(history);
+            requireNonNull(calls, "calls");
+            requireNonNull(history, "history");
         }
 
         /** A run with nothing done yet. */

@@ -5,6 +5,7 @@ import dev.agentry.policy.PolicyRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +22,16 @@ final class RunLedger {
     private final String runId;
     private final String trigger;
     private final Instant startedAt;
-    private final List<PolicyRequest.PastCall> history = new ArrayList<>();
-    private final Map<String, Integer> calls = new HashMap<>();
+    /**
+     * The calls decided so far in {@code history[0, decided)}. Entries below {@code decided} never
+     * change, and a full array is replaced rather than written, so a snapshot is a view of the array
+     * as it was: taken in constant time and never changing after.
+     */
+    private PolicyRequest.PastCall[] history = new PolicyRequest.PastCall[16];
+
+    private int decided;
+    /** Calls per tool id; replaced, never changed, when a call is decided. */
+    private Map<String, Integer> calls;
     /** Allowed calls by tool id and canonical arguments. */
     private final Map<String, Integer> identical = new HashMap<>();
 
@@ -37,25 +46,34 @@ final class RunLedger {
         this.runId = runId;
         this.trigger = trigger;
         this.startedAt = startedAt;
-        tools.forEach(tool -> calls.put(tool, 0));
+        Map<String, Integer> zero = new HashMap<>();
+        tools.forEach(tool -> zero.put(tool, 0));
+        calls = Map.copyOf(zero);
     }
 
     synchronized PolicyRequest.RunFacts facts(Instant now) {
         long elapsed = Math.max(0, Duration.between(startedAt, now).toMillis());
-        return new PolicyRequest.RunFacts(runId, trigger, steps, history.size(), calls, history, tokens, elapsed);
+        List<PolicyRequest.PastCall> past =
+                java.util.Collections.unmodifiableList(Arrays.asList(history).subList(0, decided));
+        return new PolicyRequest.RunFacts(runId, trigger, steps, decided, calls, past, tokens, elapsed);
     }
 
-    /** How often {@code tool} was already allowed with these exact arguments. */
-    synchronized int identicalCalls(String tool, JsonNode arguments) {
-        return identical.getOrDefault(key(tool, arguments), 0);
+    /** How often a call with this {@link #key} was already allowed. */
+    synchronized int identicalCalls(String key) {
+        return identical.getOrDefault(key, 0);
     }
 
     /** A call was decided; an allowed one counts towards the identical-call guard. */
-    synchronized void decided(String tool, JsonNode arguments, String origin, String effect) {
-        history.add(new PolicyRequest.PastCall(tool, origin, effect));
-        calls.merge(tool, 1, Integer::sum);
+    synchronized void decided(String tool, String key, String origin, String effect) {
+        if (decided == history.length) {
+            history = Arrays.copyOf(history, decided * 2);
+        }
+        history[decided++] = new PolicyRequest.PastCall(tool, origin, effect);
+        Map<String, Integer> counted = new HashMap<>(calls);
+        counted.merge(tool, 1, Integer::sum);
+        calls = Map.copyOf(counted);
         if (effect.equals("allow")) {
-            identical.merge(key(tool, arguments), 1, Integer::sum);
+            identical.merge(key, 1, Integer::sum);
         }
     }
 
@@ -68,7 +86,7 @@ final class RunLedger {
      * A key equal for equal JSON: Jackson's object nodes compare by content whatever their field
      * order, but their text does not, so fields are sorted first.
      */
-    private static String key(String tool, JsonNode arguments) {
+    static String key(String tool, JsonNode arguments) {
         return tool + "\n" + canonical(arguments);
     }
 

@@ -84,7 +84,7 @@ final class RunState {
                 if (tool.decision() != null) {
                     ledger.decided(
                             tool.tool(),
-                            tool.arguments(),
+                            RunLedger.key(tool.tool(), tool.arguments()),
                             "model",
                             tool.decision().effect());
                 }

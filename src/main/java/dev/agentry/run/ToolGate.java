@@ -192,10 +192,11 @@ public class ToolGate {
                     origin.id,
                     scope.ledger().facts(now),
                     now));
+            String key = RunLedger.key(id, arguments);
             if (decision instanceof Decision.Allow) {
-                decision = loopGuard(scope, id, arguments).orElse(decision);
+                decision = loopGuard(scope, id, key).orElse(decision);
             }
-            scope.ledger().decided(id, arguments, origin.id, decision.effect());
+            scope.ledger().decided(id, key, origin.id, decision.effect());
         }
         return switch (decision) {
             case Decision.Allow allow ->
@@ -218,9 +219,9 @@ public class ToolGate {
     }
 
     /** A further call of a tool with arguments it was already allowed {@code max-identical-calls} times. */
-    private static Optional<Decision> loopGuard(Scope scope, String tool, JsonNode arguments) {
+    private static Optional<Decision> loopGuard(Scope scope, String tool, String key) {
         int max = scope.plan().agent().limits().maxIdenticalCalls();
-        int made = scope.ledger().identicalCalls(tool, arguments);
+        int made = scope.ledger().identicalCalls(key);
         if (made < max) {
             return Optional.empty();
         }
@@ -250,12 +251,17 @@ public class ToolGate {
         return ToolResult.refused(told);
     }
 
+    private static final Map<ToolAnnotations, Map<String, Boolean>> ANNOTATIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A tool's annotations as rules read them; a few distinct ones exist, so each is made once. */
     private static Map<String, Boolean> annotations(Tool tool) {
-        ToolAnnotations annotations = tool.spec().annotations();
-        return Map.of(
-                "read_only", annotations.readOnly(),
-                "destructive", annotations.destructive(),
-                "idempotent", annotations.idempotent());
+        return ANNOTATIONS.computeIfAbsent(
+                tool.spec().annotations(),
+                annotations -> Map.of(
+                        "read_only", annotations.readOnly(),
+                        "destructive", annotations.destructive(),
+                        "idempotent", annotations.idempotent()));
     }
 
     private ToolResult invoke(Tool tool, ToolCall call, Scope scope) {

@@ -11,6 +11,8 @@ import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
 import dev.agentry.model.langchain4j.ChatModelClient;
 import dev.agentry.policy.AllowAllPolicyEngine;
+import dev.agentry.policy.PolicyEngine;
+import dev.agentry.policy.PolicyFolder;
 import dev.agentry.run.jdbc.JdbcRunStore;
 import dev.agentry.store.StoreDatabase;
 import dev.langchain4j.agent.tool.Tool;
@@ -30,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,19 +135,43 @@ class LoopBench {
     private final Clock clock = Clock.systemUTC();
     private final Redactor redactor = new Redactor();
     private final ChatModel model = new ScriptedChatModel();
-    private final RunPlan plan = RunPlan.of(
-            new AgentDefinition(
-                    "bench",
-                    "",
-                    new ModelSettings(Provider.OPENAI, "m", null, null, null, null, null),
-                    "Echo ten times.",
-                    List.of(),
-                    List.of(),
-                    new Limits(50, 50, Duration.ofMinutes(5), null),
-                    null,
-                    null),
-            new ChatModelClient(model, "scripted"),
-            List.of(new EchoTool()));
+    private final RunPlan plan = plan(List.of());
+
+    private RunPlan plan(List<String> policies) {
+        return RunPlan.of(
+                new AgentDefinition(
+                        "bench",
+                        "",
+                        new ModelSettings(Provider.OPENAI, "m", null, null, null, null, null),
+                        "Echo ten times.",
+                        List.of(),
+                        policies,
+                        new Limits(50, 50, Duration.ofMinutes(5), null),
+                        null,
+                        null),
+                new ChatModelClient(model, "scripted"),
+                List.of(new EchoTool()));
+    }
+
+    /**
+     * Ten rules that all cover echo.say and none of which holds, so every call evaluates them all and
+     * ends at the default: the policy cost of each call, with no shortcut.
+     */
+    static final String TEN_RULES = """
+            name: bench-rules
+            rules:
+              - {name: r0, tools: [echo.*], when: 'has(args.to) && email_domain(args.to) != "acme.example"', effect: deny}
+              - {name: r1, tools: [echo.*], when: 'has(args.url) && url_host(args.url) != "api.acme.example"', effect: deny}
+              - {name: r2, tools: [echo.*], when: 'args.text.size() > 10000', effect: deny}
+              - {name: r3, tools: [echo.*], when: 'run.calls[tool] >= 40', effect: deny}
+              - {name: r4, tools: [echo.*], when: 'annotations.destructive && origin == "code"', effect: deny}
+              - {name: r5, tools: [echo.*], when: 'args.text.contains("password")', effect: require-approval}
+              - {name: r6, tools: [echo.*], when: 'run.tokens > 5000000', effect: deny}
+              - {name: r7, tools: [echo.*], when: 'run.elapsed_ms > 600000', effect: deny}
+              - {name: r8, tools: [echo.*], when: 'agent == "nobody"', effect: deny}
+              - {name: r9, tools: [echo.*], when: 'origin == "operator" && tool.endsWith("_all")', effect: deny}
+            default: allow
+            """;
 
     /** The same trivial tool for Agentry: returns its arguments, remembers nothing. */
     static final class EchoTool implements dev.agentry.tool.Tool {
@@ -164,17 +191,20 @@ class LoopBench {
 
     /** The loop with {@code journal} recording its facts: a real one with the H2 store, none with the store off. */
     private RunLoop loop(RunStore store, Journal journal) {
+        return loop(store, journal, new AllowAllPolicyEngine());
+    }
+
+    private RunLoop loop(RunStore store, Journal journal, PolicyEngine policies) {
         RunJournal records = new RunJournal(journal);
         return new RunLoop(
-                store,
-                new RunEvents(),
-                new ToolGate(new AllowAllPolicyEngine(), redactor, records, clock),
-                records,
-                redactor,
-                clock);
+                store, new RunEvents(), new ToolGate(policies, redactor, records, clock), records, redactor, clock);
     }
 
     private void agentryRun(RunLoop loop, RunStore store) {
+        agentryRun(loop, store, plan);
+    }
+
+    private void agentryRun(RunLoop loop, RunStore store, RunPlan plan) {
         Instant now = clock.instant();
         String id = RunIds.next(now);
         Run run = Run.queued(id, "bench", JsonNodeFactory.instance.textNode("go"), Trigger.api("bench"), now);
@@ -264,6 +294,14 @@ class LoopBench {
         SideBySide result = interleaved(() -> peer.chat("go"), () -> agentryRun(offLoop, off), 5_000, 5_000, 15);
 
         Path data = Files.createDirectories(Path.of("target", "bench-data"));
+        Path policyFolder = Files.createDirectories(data.resolve("policies-" + System.nanoTime()));
+        Files.writeString(policyFolder.resolve("bench-rules.yaml"), TEN_RULES);
+        RunLoop guardedLoop =
+                loop(off, fact -> null, PolicyFolder.engine(policyFolder.toString(), Map.of(), List.of()));
+        RunPlan guardedPlan = plan(List.of("bench-rules"));
+        SideBySide guarded =
+                interleaved(() -> peer.chat("go"), () -> agentryRun(guardedLoop, off, guardedPlan), 5_000, 5_000, 15);
+
         String url = "jdbc:h2:file:" + data.resolve("loop-" + System.nanoTime()).toAbsolutePath()
                 + ";DB_CLOSE_ON_EXIT=FALSE";
         double single;
@@ -288,6 +326,14 @@ class LoopBench {
                                 "%.2f µs/step".formatted(result.agentry()),
                                 "%.2f× AiServices, median of 15 interleaved rounds (target ≤ 2×) %s"
                                         .formatted(ratio, Bench.verdict(ratio <= 2.0))),
+                        Bench.row(
+                                "Agentry, store off, a 10-rule policy on every call",
+                                "%.2f µs/step".formatted(guarded.agentry()),
+                                "%.2f× AiServices (%.2f µs/step in these rounds), target ≤ 2.5× %s"
+                                        .formatted(
+                                                guarded.ratio(),
+                                                guarded.peer(),
+                                                Bench.verdict(guarded.ratio() <= 2.5))),
                         Bench.row(
                                 "Agentry, H2 file store and audit journal, 1 run at a time",
                                 "%,.0f committed steps/s".formatted(single),

@@ -5,6 +5,7 @@ import dev.agentry.policy.Condition;
 import dev.agentry.policy.ConditionCompiler;
 import dev.agentry.policy.PolicyRequest;
 import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOptions;
@@ -43,36 +44,46 @@ public class CelConditions implements ConditionCompiler {
     /** Characters of one expression. */
     static final int MAX_EXPRESSION_CHARS = 4_000;
 
-    private static final Cel CEL = CelFactory.standardCelBuilder()
-            .setOptions(CelOptions.current()
-                    .comprehensionMaxIterations(ITERATION_BUDGET)
-                    .maxExpressionCodePointSize(MAX_EXPRESSION_CHARS)
-                    .maxRegexProgramSize(1_000)
-                    .build())
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("tool", SimpleType.STRING)
-            .addVar("toolset", SimpleType.STRING)
-            .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("annotations", MapType.create(SimpleType.STRING, SimpleType.BOOL))
-            .addVar("agent", SimpleType.STRING)
-            .addVar("origin", SimpleType.STRING)
-            .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("now", SimpleType.TIMESTAMP)
-            .addFunctionDeclarations(
-                    CelFunctionDecl.newFunctionDeclaration(
-                            "email_domain",
-                            CelOverloadDecl.newGlobalOverload(
-                                    "email_domain_string", SimpleType.STRING, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration(
-                            "url_host",
-                            CelOverloadDecl.newGlobalOverload("url_host_string", SimpleType.STRING, SimpleType.STRING)))
-            .addFunctionBindings(
-                    CelFunctionBinding.from("email_domain_string", String.class, CelConditions::emailDomain),
-                    CelFunctionBinding.from("url_host_string", String.class, CelConditions::urlHost))
-            .addCompilerLibraries(CelExtensions.strings())
-            .addRuntimeLibraries(CelExtensions.strings())
-            .setResultType(SimpleType.BOOL)
-            .build();
+    private static final Cel CEL =
+            environment(MAX_EXPRESSION_CHARS).setResultType(SimpleType.BOOL).build();
+    /**
+     * Selectors: an int, the index of the first condition that holds. Their size is bounded by the
+     * conditions', each checked alone first.
+     */
+    private static final Cel SELECTORS =
+            environment(Integer.MAX_VALUE).setResultType(SimpleType.INT).build();
+
+    private static CelBuilder environment(int maxChars) {
+        return CelFactory.standardCelBuilder()
+                .setOptions(CelOptions.current()
+                        .comprehensionMaxIterations(ITERATION_BUDGET)
+                        .maxExpressionCodePointSize(maxChars)
+                        .maxRegexProgramSize(1_000)
+                        .build())
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar("tool", SimpleType.STRING)
+                .addVar("toolset", SimpleType.STRING)
+                .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addVar("annotations", MapType.create(SimpleType.STRING, SimpleType.BOOL))
+                .addVar("agent", SimpleType.STRING)
+                .addVar("origin", SimpleType.STRING)
+                .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addVar("now", SimpleType.TIMESTAMP)
+                .addFunctionDeclarations(
+                        CelFunctionDecl.newFunctionDeclaration(
+                                "email_domain",
+                                CelOverloadDecl.newGlobalOverload(
+                                        "email_domain_string", SimpleType.STRING, SimpleType.STRING)),
+                        CelFunctionDecl.newFunctionDeclaration(
+                                "url_host",
+                                CelOverloadDecl.newGlobalOverload(
+                                        "url_host_string", SimpleType.STRING, SimpleType.STRING)))
+                .addFunctionBindings(
+                        CelFunctionBinding.from("email_domain_string", String.class, CelConditions::emailDomain),
+                        CelFunctionBinding.from("url_host_string", String.class, CelConditions::urlHost))
+                .addCompilerLibraries(CelExtensions.strings())
+                .addRuntimeLibraries(CelExtensions.strings());
+    }
 
     /**
      * The variables of the request last evaluated on this thread: a decision evaluates many rules
@@ -102,6 +113,40 @@ public class CelConditions implements ConditionCompiler {
         return request -> {
             try {
                 return Boolean.TRUE.equals(program.eval(variables(request)));
+            } catch (CelEvaluationException e) {
+                throw new Condition.Failure(e.getMessage());
+            } catch (RuntimeException e) {
+                throw new Condition.Failure(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        };
+    }
+
+    /**
+     * {@code (c0) ? 0 : ((c1) ? 1 : ... -1)}: CEL evaluates a conditional lazily, so conditions after
+     * the first that holds are not evaluated, and an error in one that is evaluated fails the whole.
+     */
+    @Override
+    public Selector select(List<String> conditions) {
+        StringBuilder expression = new StringBuilder();
+        for (int i = 0; i < conditions.size(); i++) {
+            expression
+                    .append("(")
+                    .append(conditions.get(i))
+                    .append("\n) ? ")
+                    .append(i)
+                    .append(" : (");
+        }
+        expression.append("-1").append(")".repeat(conditions.size()));
+        CelRuntime.Program program;
+        try {
+            CelValidationResult result = SELECTORS.compile(expression.toString());
+            program = SELECTORS.createProgram(result.getAst());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("conditions that compile alone do not compile together: " + e);
+        }
+        return request -> {
+            try {
+                return ((Long) program.eval(variables(request))).intValue();
             } catch (CelEvaluationException e) {
                 throw new Condition.Failure(e.getMessage());
             } catch (RuntimeException e) {

@@ -78,6 +78,38 @@ class PoliciesApiTest {
     }
 
     @Test
+    void the_event_stream_shows_each_tool_steps_decision() throws Exception {
+        String text = "cc attacker@evil.example " + UUID.randomUUID();
+        String id = given().contentType(ContentType.JSON)
+                .body(RunsApiTest.body(
+                        script(
+                                "{\"calls\": [{\"name\": \"echo_say\", \"arguments\": {\"text\": "
+                                        + RunsApiTest.quote(text) + "}}], \"delayMs\": 300}",
+                                "{\"answer\": \"done\", \"delayMs\": 300}"),
+                        false))
+                .post("/v1/agents/guarded/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getString("id");
+
+        List<ServerSentEvents.Event> events = ServerSentEvents.read(
+                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/v1/runs/" + id
+                        + "/events",
+                java.time.Duration.ofSeconds(20));
+
+        JsonPath toolStep = events.stream()
+                .filter(event -> event.name().equals("step"))
+                .map(event -> JsonPath.from(event.data()))
+                .filter(step -> "tool".equals(step.getString("type")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(toolStep.getString("decision.effect")).isEqualTo("deny");
+        assertThat(toolStep.getString("decision.rule")).isEqualTo("no-outsiders");
+    }
+
+    @Test
     void an_allowed_call_records_the_decision_that_let_it_through() {
         String text = "hello " + UUID.randomUUID();
 

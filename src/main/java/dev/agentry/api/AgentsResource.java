@@ -86,7 +86,8 @@ public class AgentsResource {
     @RolesAllowed(Role.Names.OPERATOR)
     @Operation(
             summary = "Start a run: 202 with its Location; with \"wait\": true, 200 with the finished run"
-                    + " (202 if it is still running after the wait timeout)")
+                    + " (202 with the steps so far if it is still running after the wait timeout, or waits for"
+                    + " an approval)")
     public Response start(@PathParam("name") String name, byte[] body) throws InterruptedException {
         checkName(name);
         Caller caller = Callers.of(identity);
@@ -101,7 +102,9 @@ public class AgentsResource {
                         .location(location)
                         .build();
             }
-            run = after.run();
+            return Response.accepted(RunView.of(after.run(), after.steps()))
+                    .location(location)
+                    .build();
         }
         return Response.accepted(RunView.of(run, List.of())).location(location).build();
     }

@@ -12,6 +12,7 @@ public final class RunIds {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern FORMAT = Pattern.compile("run_[0-9A-HJKMNP-TV-Z]{26}");
+    private static final Pattern APPROVAL = Pattern.compile("apr_[0-9A-HJKMNP-TV-Z]{26}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private RunIds() {}
@@ -46,5 +47,14 @@ public final class RunIds {
 
     public static boolean isValid(String id) {
         return id != null && FORMAT.matcher(id).matches();
+    }
+
+    /** An approval's id: the same shape as a run's, ordered by time, prefixed {@code apr_}. */
+    public static String nextApproval(Instant now) {
+        return "apr_" + next(now).substring("run_".length());
+    }
+
+    public static boolean isApprovalId(String id) {
+        return id != null && APPROVAL.matcher(id).matches();
     }
 }

@@ -105,6 +105,38 @@ public class RunJournal {
         append(RecordType.MODEL_RESPONSE, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
     }
 
+    /** The run waits for people's decisions, holding no lease; {@code approvals} are their ids. */
+    void parked(String runId, String agent, List<String> approvals) {
+        ObjectNode data = Chain.object();
+        ArrayNode ids = data.putArray("approvals");
+        approvals.forEach(ids::add);
+        append(RecordType.RUN_PARKED, runId, agent, Actor.SYSTEM, data);
+    }
+
+    /** A call that a policy sent to a person: the decision that asked, and the call as requested. */
+    void approvalRequested(Approval approval) {
+        ObjectNode data = approval(approval);
+        data.set("arguments", approval.arguments());
+        append(RecordType.APPROVAL_REQUESTED, approval.runId(), approval.agent(), Actor.SYSTEM, data);
+    }
+
+    /** A person's decision (or the clock's, for an expiry), naming who decided. */
+    void approvalDecided(Approval approval, Actor actor) {
+        ObjectNode data = approval(approval).put("comment", approval.comment());
+        append(RecordType.APPROVAL_DECIDED, approval.runId(), approval.agent(), actor, data);
+    }
+
+    private static ObjectNode approval(Approval approval) {
+        return Chain.object()
+                .put("approval", approval.id())
+                .put("callId", approval.callId())
+                .put("tool", approval.tool())
+                .put("status", approval.status().id())
+                .put("policy", approval.policy())
+                .put("rule", approval.rule())
+                .put("reason", approval.reason());
+    }
+
     /** Where a tool call happens: the run, its agent, the step, the call and who made it. */
     record Call(String runId, String agent, int step, String callId, String tool, Origin origin, Actor actor) {}
 

@@ -148,44 +148,56 @@ public class RunLoop {
                     "the model asked for " + pending.size() + " more tool calls after "
                             + state.usage().toolCalls() + ", over the limit of " + limits.maxToolCalls()));
         }
+        List<String> parked = new java.util.ArrayList<>();
         try {
             if (pending.size() == 1) {
                 int index = state.nextIndex();
-                Step.ToolStep step = interruptibly(execution, () -> gate.call(state, pending.getFirst(), index));
-                record(execution, step);
+                ToolGate.Called called = interruptibly(execution, () -> gate.call(state, pending.getFirst(), index));
+                record(execution, called, parked);
             } else {
-                callConcurrently(execution, pending);
+                callConcurrently(execution, pending, parked);
             }
         } catch (InterruptedException | CancellationException e) {
             return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("tool calls were interrupted")));
         }
         state.appendAnsweredOutputs();
+        if (!parked.isEmpty()) {
+            return Optional.of(new RunOutcome.AwaitingApproval(parked));
+        }
         return Optional.empty();
     }
 
-    private void callConcurrently(Execution execution, List<ToolRequest> pending) throws InterruptedException {
+    private void callConcurrently(Execution execution, List<ToolRequest> pending, List<String> parked)
+            throws InterruptedException {
         RunState state = execution.state();
         int first = state.nextIndex();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            CompletionService<Step.ToolStep> calls = new ExecutorCompletionService<>(executor);
+            CompletionService<ToolGate.Called> calls = new ExecutorCompletionService<>(executor);
             for (int i = 0; i < pending.size(); i++) {
                 ToolRequest request = pending.get(i);
                 int index = first + i;
                 calls.submit(() -> gate.call(state, request, index));
             }
             for (int i = 0; i < pending.size(); i++) {
-                Step.ToolStep step = interruptibly(execution, () -> calls.take().get());
-                record(execution, step);
+                ToolGate.Called called =
+                        interruptibly(execution, () -> calls.take().get());
+                record(execution, called, parked);
             }
         } finally {
             executor.shutdownNow();
         }
     }
 
-    private void record(Execution execution, Step.ToolStep step) {
-        commit(execution, step);
-        execution.state().addToolStep(step);
+    /** Commits a finished call's step; a call that waits for a person leaves none, only its approval's id. */
+    private void record(Execution execution, ToolGate.Called called, List<String> parked) {
+        switch (called) {
+            case ToolGate.Called.Done done -> {
+                commit(execution, done.step());
+                execution.state().addToolStep(done.step());
+            }
+            case ToolGate.Called.Parked waiting -> parked.add(waiting.approval().id());
+        }
     }
 
     private Optional<RunOutcome> beforeModelCall(RunState state) {

@@ -2,8 +2,11 @@ package dev.agentry.run;
 
 import static java.util.Objects.requireNonNull;
 
-/** How a run ended. */
-public sealed interface RunOutcome permits RunOutcome.Succeeded, RunOutcome.Failed, RunOutcome.Cancelled {
+import java.util.List;
+
+/** How a run ended, or that it waits for a person and will continue once decided. */
+public sealed interface RunOutcome
+        permits RunOutcome.Succeeded, RunOutcome.Failed, RunOutcome.Cancelled, RunOutcome.AwaitingApproval {
 
     RunStatus status();
 
@@ -18,6 +21,7 @@ public sealed interface RunOutcome permits RunOutcome.Succeeded, RunOutcome.Fail
             case Succeeded succeeded -> null;
             case Failed failed -> failed.reason();
             case Cancelled cancelled -> cancelled.reason();
+            case AwaitingApproval waiting -> null;
         };
     }
 
@@ -52,6 +56,22 @@ public sealed interface RunOutcome permits RunOutcome.Succeeded, RunOutcome.Fail
         @Override
         public RunStatus status() {
             return RunStatus.CANCELLED;
+        }
+    }
+
+    /**
+     * Not an end: calls of the run wait for a person, so it parks until they are decided.
+     *
+     * @param approvals the ids of the approvals it waits for
+     */
+    record AwaitingApproval(List<String> approvals) implements RunOutcome {
+        public AwaitingApproval {
+            approvals = List.copyOf(approvals);
+        }
+
+        @Override
+        public RunStatus status() {
+            return RunStatus.AWAITING_APPROVAL;
         }
     }
 }

@@ -40,6 +40,7 @@ public class RunService {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final RunStore store;
+    private final ApprovalStore approvals;
     private final RunEvents events;
     private final AgentResolver resolver;
     private final RunLoop loop;
@@ -55,6 +56,7 @@ public class RunService {
 
     RunService(
             RunStore store,
+            ApprovalStore approvals,
             RunEvents events,
             AgentResolver resolver,
             RunLoop loop,
@@ -63,6 +65,7 @@ public class RunService {
             Clock clock,
             MeterRegistry metrics) {
         this.store = store;
+        this.approvals = approvals;
         this.events = events;
         this.resolver = resolver;
         this.loop = loop;
@@ -157,11 +160,59 @@ public class RunService {
         }
         recorded(() -> journal.cancelled(runId, run.agent(), actor));
         store.finish(runId, new RunOutcome.Cancelled("cancelled by request"), run.usage(), clock.instant());
+        cancelApprovals(runId, actor);
         Active running = active.get(runId);
         if (running != null) {
             running.control().cancel();
         }
         return require(runId);
+    }
+
+    /** A cancelled run's calls no longer wait for anyone. */
+    private void cancelApprovals(String runId, Actor actor) {
+        Instant now = clock.instant();
+        for (Approval pending : approvals.pendingOf(runId)) {
+            if (approvals.decide(
+                    pending.id(), Approval.Status.CANCELLED, actor.describe(), "the run was cancelled", now)) {
+                try {
+                    journal.approvalDecided(approvals.find(pending.id()).orElse(pending), actor);
+                } catch (RunJournal.Unrecorded e) {
+                    LOG.errorf(
+                            "Approval %s was cancelled but the journal could not record it: %s",
+                            pending.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Resumes a parked run once none of its calls waits for a person any more, on this replica unless
+     * another one takes it first.
+     */
+    public void resumeParked(String runId) {
+        if (store.unpark(runId, clock.instant())) {
+            relaunch(runId);
+        }
+    }
+
+    /** Executes a queued run whose state is in the store (adopted, or unparked). */
+    private void relaunch(String runId) {
+        Run run = require(runId);
+        RunPlan plan;
+        try {
+            plan = resolver.plan(run.agent());
+        } catch (AgentryException e) {
+            finishQuietly(
+                    runId, run.agent(), new RunOutcome.Failed("could not be resumed: " + e.getMessage()), run.usage());
+            return;
+        }
+        try {
+            journal.resumed(runId, run.agent(), owner);
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("Not resuming run %s yet: %s", runId, e.getMessage());
+            return;
+        }
+        launch(runId, plan, null);
     }
 
     private Run require(String runId) {
@@ -193,6 +244,7 @@ public class RunService {
         RunState state = null;
         RunOutcome outcome = null;
         Instant endedAt = null;
+        boolean resumeAfter = false;
         try {
             permits.acquire();
             acquired = true;
@@ -202,7 +254,10 @@ public class RunService {
             }
             run = queued != null ? started(queued, now) : require(runId);
             events.publish(new RunEvent.StatusChanged(runId, RunStatus.RUNNING));
-            Instant until = run.startedAt().plus(plan.agent().limits().timeout());
+            // Time spent waiting for people does not count against the run's timeout.
+            Duration waited = queued != null ? Duration.ZERO : store.waited(runId);
+            Instant until =
+                    run.startedAt().plus(plan.agent().limits().timeout()).plus(waited);
             deadline = timers.schedule(
                     running.control()::timeOut, Duration.between(now, until).toMillis(), TimeUnit.MILLISECONDS);
             List<Step> committed = queued != null ? List.of() : store.steps(runId);
@@ -210,7 +265,10 @@ public class RunService {
                     runId, plan, until, run.input(), committed, run.trigger().type(), run.startedAt());
             outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
             endedAt = clock.instant();
-            if (store.finish(runId, outcome, state.usage(), endedAt)) {
+            if (outcome instanceof RunOutcome.AwaitingApproval waiting) {
+                resumeAfter = park(runId, plan.agent().name(), waiting);
+                outcome = null;
+            } else if (store.finish(runId, outcome, state.usage(), endedAt)) {
                 recordEnd(runId, plan.agent().name(), outcome, state.usage());
             } else {
                 outcome = null;
@@ -234,11 +292,32 @@ public class RunService {
                 deadline.cancel(false);
             }
             active.remove(runId);
+            if (resumeAfter) {
+                relaunch(runId);
+            }
             Snapshot end = outcome != null && state != null
                     ? new Snapshot(ended(run, outcome, state.usage(), endedAt), state.steps())
                     : null;
             announceEnd(runId, running, end);
         }
+    }
+
+    /**
+     * Parks the run until its calls are decided; it holds no lease and no thread meanwhile.
+     *
+     * @return whether every call was decided while it parked, so it should resume at once
+     */
+    private boolean park(String runId, String agent, RunOutcome.AwaitingApproval waiting) {
+        if (!store.park(runId, owner, clock.instant())) {
+            return false;
+        }
+        try {
+            journal.parked(runId, agent, waiting.approvals());
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("Run %s is parked but the journal could not record it: %s", runId, e.getMessage());
+        }
+        events.publish(new RunEvent.StatusChanged(runId, RunStatus.AWAITING_APPROVAL));
+        return approvals.pending(runId) == 0 && store.unpark(runId, clock.instant());
     }
 
     private static Run started(Run queued, Instant now) {
@@ -352,26 +431,8 @@ public class RunService {
             if (active.containsKey(runId)) {
                 continue;
             }
-            Run run = require(runId);
-            RunPlan plan;
-            try {
-                plan = resolver.plan(run.agent());
-            } catch (AgentryException e) {
-                finishQuietly(
-                        runId,
-                        run.agent(),
-                        new RunOutcome.Failed("could not be resumed: " + e.getMessage()),
-                        run.usage());
-                continue;
-            }
-            LOG.infof("Resuming run %s of agent '%s' from its last committed step", runId, run.agent());
-            try {
-                journal.resumed(runId, run.agent(), owner);
-            } catch (RunJournal.Unrecorded e) {
-                LOG.errorf("Not resuming run %s yet: %s", runId, e.getMessage());
-                continue;
-            }
-            launch(runId, plan, null);
+            LOG.infof("Resuming run %s from its last committed step", runId);
+            relaunch(runId);
         }
     }
 

@@ -41,6 +41,21 @@ public interface RunStore {
     /** Extends the leases of runs {@code owner} is executing. */
     void renewLeases(String owner, List<String> runIds, Instant leaseUntil);
 
+    /**
+     * Parks a run this owner executes until people decide its pending calls: it keeps no lease and no
+     * thread meanwhile. False when the run is no longer this owner's.
+     */
+    boolean park(String runId, String owner, Instant at);
+
+    /**
+     * Makes a parked run queued again, ready for any replica to resume, and adds the time it was
+     * parked to the time it waited. False when it was not parked.
+     */
+    boolean unpark(String runId, Instant at);
+
+    /** How long the run has waited for people in total; that time does not count against its timeout. */
+    java.time.Duration waited(String runId);
+
     /** Ids of runs that are queued or running but whose lease has lapsed (their owner is gone). */
     List<String> orphans(Instant now, int max);
 }

@@ -19,7 +19,9 @@ import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolInvoker;
 import dev.agentry.tool.ToolResult;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,26 +45,64 @@ public class ToolGate {
     private final Redactor redactor;
     private final RunJournal journal;
     private final Clock clock;
+    /** Where calls that need a person wait; null where no one can decide (embedded use). */
+    private final ApprovalStore approvals;
 
+    private final Duration approvalTimeout;
+
+    @Inject
+    ToolGate(
+            PolicyEngine policy,
+            Redactor redactor,
+            RunJournal journal,
+            Clock clock,
+            ApprovalStore approvals,
+            ApprovalsConfig approvalsConfig) {
+        this.policy = policy;
+        this.redactor = redactor;
+        this.journal = journal;
+        this.clock = clock;
+        this.approvals = approvals;
+        this.approvalTimeout = approvalsConfig.timeout();
+    }
+
+    /** A gate without approvals: a call that needs one is refused, telling the model why. */
     ToolGate(PolicyEngine policy, Redactor redactor, RunJournal journal, Clock clock) {
         this.policy = policy;
         this.redactor = redactor;
         this.journal = journal;
         this.clock = clock;
+        this.approvals = null;
+        this.approvalTimeout = Duration.ZERO;
+    }
+
+    /** What became of one requested call: a step to commit, or an approval it waits for. */
+    sealed interface Called permits Called.Done, Called.Parked {
+        record Done(Step.ToolStep step) implements Called {}
+
+        /** No step: the call waits for a person, and is tried again when the run resumes. */
+        record Parked(Approval approval) implements Called {}
     }
 
     /** Where a call is made: the run, its plan, deadline and ledger, and the step the call belongs to. */
     private record Scope(String runId, RunPlan plan, Instant deadline, RunLedger ledger, int step) {}
 
-    /** A call's result and the decision that let it through or stopped it (null when none was made). */
-    private record Outcome(ToolResult result, Decision decision) {
+    /**
+     * A call's result and the decision that let it through or stopped it (null when none was made),
+     * or the approval it waits for.
+     */
+    private record Outcome(ToolResult result, Decision decision, Approval waiting) {
+        Outcome(ToolResult result, Decision decision) {
+            this(result, decision, null);
+        }
+
         static Outcome undecided(ToolResult result) {
             return new Outcome(result, null);
         }
     }
 
-    /** Runs one requested call and returns its committed-to-be step. Safe to call from several threads. */
-    Step.ToolStep call(RunState state, ToolRequest request, int index) {
+    /** Runs one requested call: its committed-to-be step, or the approval it waits for. Thread-safe. */
+    Called call(RunState state, ToolRequest request, int index) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         RunPlan plan = state.plan();
@@ -79,9 +119,12 @@ public class ToolGate {
             Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index);
             outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL);
         }
+        if (outcome.waiting() != null) {
+            return new Called.Parked(outcome.waiting());
+        }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         String name = tool.map(t -> t.spec().id()).orElse(request.name());
-        return new Step.ToolStep(
+        return new Called.Done(new Step.ToolStep(
                 index,
                 started,
                 durationMs,
@@ -89,7 +132,7 @@ public class ToolGate {
                 name,
                 scrub(arguments),
                 scrub(outcome.result()),
-                outcome.decision());
+                outcome.decision()));
     }
 
     /**
@@ -178,6 +221,7 @@ public class ToolGate {
         RunJournal.Call call =
                 new RunJournal.Call(scope.runId(), agent.name(), scope.step(), callId, id, origin, Actor.SYSTEM);
         Decision decision;
+        Approval waiting = null;
         // One decision at a time per run: concurrent calls of one reply, and calls from code, each see
         // the ones decided before them, so a cap such as run.calls[tool] >= 5 holds exactly.
         synchronized (scope.ledger()) {
@@ -192,11 +236,24 @@ public class ToolGate {
                     origin.id,
                     scope.ledger().facts(now),
                     now));
+            if (decision instanceof Decision.RequireApproval asked && origin == Origin.MODEL && approvals != null) {
+                Optional<Approval> asEarlier = approvals.forCall(scope.runId(), callId);
+                if (asEarlier.isEmpty()) {
+                    waiting = requestApproval(call, scrub(arguments), asked, now);
+                } else if (asEarlier.get().status() == Approval.Status.PENDING) {
+                    waiting = asEarlier.get();
+                } else {
+                    decision = decidedBy(asEarlier.get(), asked);
+                }
+            }
             String key = RunLedger.key(id, arguments);
             if (decision instanceof Decision.Allow) {
                 decision = loopGuard(scope, id, key).orElse(decision);
             }
             scope.ledger().decided(id, key, origin.id, decision.effect());
+        }
+        if (waiting != null) {
+            return new Outcome(null, decision, waiting);
         }
         return switch (decision) {
             case Decision.Allow allow ->
@@ -215,6 +272,63 @@ public class ToolGate {
                                                 + "; the model can make this call itself, outside code.run"
                                         : needsApproval(approval)),
                         approval);
+        };
+    }
+
+    /**
+     * Asks a person: the decision that asks and the approval are recorded first, so an approval that
+     * exists is always in the journal.
+     */
+    private Approval requestApproval(
+            RunJournal.Call call, JsonNode arguments, Decision.RequireApproval asked, Instant now) {
+        Approval pending = new Approval(
+                RunIds.nextApproval(now),
+                call.runId(),
+                call.agent(),
+                call.step(),
+                call.callId(),
+                call.tool(),
+                arguments,
+                call.origin().id,
+                asked.policy(),
+                asked.rule(),
+                asked.reason(),
+                Approval.Status.PENDING,
+                now,
+                now.plus(approvalTimeout),
+                null,
+                null,
+                null);
+        journal.refused(call, asked);
+        journal.approvalRequested(pending);
+        return approvals.request(pending);
+    }
+
+    /** The decision a person (or the clock) made on a call a policy sent to them. */
+    private Decision decidedBy(Approval approval, Decision.RequireApproval asked) {
+        String comment = approval.comment() == null || approval.comment().isBlank() ? "" : ": " + approval.comment();
+        return switch (approval.status()) {
+            case APPROVED ->
+                new Decision.Allow(
+                        asked.policy(),
+                        asked.rule(),
+                        "approved by " + approval.decidedBy() + " (" + approval.id() + ")" + comment);
+            case REJECTED ->
+                new Decision.Deny(
+                        asked.policy(),
+                        asked.rule(),
+                        "refused: a person rejected this call (" + approval.id() + ")" + comment
+                                + "; do not make it again");
+            case EXPIRED ->
+                new Decision.Deny(
+                        asked.policy(),
+                        asked.rule(),
+                        "refused: no one approved this call in time (" + approval.id() + "); it was not made");
+            case CANCELLED, PENDING ->
+                new Decision.Deny(
+                        asked.policy(),
+                        asked.rule(),
+                        "refused: the approval of this call was cancelled (" + approval.id() + ")");
         };
     }
 
@@ -238,12 +352,12 @@ public class ToolGate {
     }
 
     /**
-     * What the model is told of a call that needs approval. Approvals that park the run are not part
-     * of this version, so such a call is refused: a guardrail never lets it through unapproved.
+     * What the model is told of a call that needs approval where no one can give it (a gate without
+     * approvals): a guardrail never lets it through unapproved.
      */
     private static String needsApproval(Decision.RequireApproval approval) {
-        return "refused: this call needs a person's approval (" + approval.reason() + "); this version of Agentry"
-                + " cannot ask for one, so the call was not made";
+        return "refused: this call needs a person's approval (" + approval.reason() + "), and none can be asked"
+                + " for here, so the call was not made";
     }
 
     private ToolResult refused(RunJournal.Call call, Decision decision, String told) {

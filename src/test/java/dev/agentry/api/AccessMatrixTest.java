@@ -3,6 +3,7 @@ package dev.agentry.api;
 import static dev.agentry.api.AccessTest.as;
 import static dev.agentry.api.AccessTest.issue;
 import static dev.agentry.fixtures.Api.anonymous;
+import static dev.agentry.fixtures.Api.given;
 import static dev.agentry.fixtures.Api.management;
 import static dev.agentry.fixtures.ScriptedChatServer.script;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,9 @@ class AccessMatrixTest {
 
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
+    /** A pending approval of the guarded agent, for the approval operations. */
+    private static String approvalId;
+
     static {
         RULES.put("GET /v1/agents", new Rule(Role.VIEWER, Scope.LIST));
         RULES.put("GET /v1/agents/{name}", new Rule(Role.VIEWER, Scope.AGENT));
@@ -64,6 +68,9 @@ class AccessMatrixTest {
         RULES.put("GET /v1/keys", new Rule(Role.ADMIN, Scope.NONE));
         RULES.put("POST /v1/keys", new Rule(Role.ADMIN, Scope.NONE));
         RULES.put("DELETE /v1/keys/{id}", new Rule(Role.ADMIN, Scope.NONE));
+        RULES.put("GET /v1/approvals", new Rule(Role.VIEWER, Scope.LIST));
+        RULES.put("GET /v1/approvals/{id}", new Rule(Role.VIEWER, Scope.AGENT));
+        RULES.put("POST /v1/approvals/{id}", new Rule(Role.OPERATOR, Scope.AGENT));
     }
 
     @Test
@@ -74,6 +81,15 @@ class AccessMatrixTest {
                 .isEqualTo(new TreeSet<>(operations));
         String runId = RunsApiTest.runToEnd("echo-agent", script("{\"answer\": \"matrix\"}"))
                 .getString("id");
+        String parked = ApprovalsApiTest.parked(
+                        "{\"calls\": [{\"name\": \"echo_say\", \"arguments\": {\"text\": \"approve: matrix\"}}]}")
+                .getString("id");
+        approvalId = given().get("/v1/approvals?status=pending&limit=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("items.find { it.runId == '" + parked + "' }.id");
         Map<Role, String> keys = new LinkedHashMap<>();
         for (Role role : Role.values()) {
             keys.put(role, issue("matrix-" + role.id(), role.id(), "[\"*\"]"));
@@ -119,7 +135,11 @@ class AccessMatrixTest {
         String path = operation
                 .substring(operation.indexOf(' ') + 1)
                 .replace("{name}", "echo-agent")
-                .replace("{id}", path(operation).startsWith("/v1/keys") ? "key_0000000000000000" : runId)
+                .replace(
+                        "{id}",
+                        path(operation).startsWith("/v1/keys")
+                                ? "key_0000000000000000"
+                                : path(operation).startsWith("/v1/approvals") ? approvalId : runId)
                 .replace("{toolset}", "echo")
                 .replace("{tool}", "say");
         RequestSpecification sent = request.contentType(ContentType.JSON);

@@ -40,4 +40,33 @@ final class PackagedService {
         command.add(APP.resolve("quarkus-run.jar").toString());
         return command;
     }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+    /** A request to the service on {@code port}, with {@code key} as its bearer key. */
+    static java.net.http.HttpRequest.Builder request(int port, String path, String key) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + key)
+                .timeout(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Waits until the service on {@code port} answers {@code GET /v1/agents} with 200, at most 60 s. */
+    static void awaitUp(int port, String key) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (HTTP.send(
+                                        request(port, "/v1/agents", key).build(),
+                                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return;
+                }
+            } catch (java.net.ConnectException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the service did not answer within 60 s");
+    }
 }

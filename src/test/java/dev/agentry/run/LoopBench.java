@@ -130,6 +130,21 @@ class LoopBench {
         public List<String> orphans(Instant now, int max) {
             return List.of();
         }
+
+        @Override
+        public boolean park(String runId, String owner, Instant at) {
+            return true;
+        }
+
+        @Override
+        public boolean unpark(String runId, Instant at) {
+            return false;
+        }
+
+        @Override
+        public Duration waited(String runId) {
+            return Duration.ZERO;
+        }
     }
 
     private final Clock clock = Clock.systemUTC();

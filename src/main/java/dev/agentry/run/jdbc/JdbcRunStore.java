@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -214,6 +215,59 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public boolean park(String runId, String owner, Instant at) {
+        return update(
+                        "UPDATE runs SET status = 'awaiting_approval', owner = NULL, lease_until = NULL, parked_at = ?"
+                                + " WHERE id = ? AND status = 'running' AND owner = ?",
+                        timestamp(at),
+                        runId,
+                        owner)
+                == 1;
+    }
+
+    @Override
+    public boolean unpark(String runId, Instant at) {
+        try (Connection connection = dataSource.getConnection()) {
+            Instant parkedAt;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT parked_at FROM runs WHERE id = ? AND status = 'awaiting_approval'")) {
+                statement.setString(1, runId);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return false;
+                    }
+                    parkedAt = instant(row, "parked_at");
+                }
+            }
+            long waited = parkedAt == null ? 0 : Math.max(0, at.toEpochMilli() - parkedAt.toEpochMilli());
+            // A lapsed lease: whichever replica resumes it first takes it.
+            return execute(
+                            connection,
+                            "UPDATE runs SET status = 'queued', lease_until = ?, parked_at = NULL,"
+                                    + " waited_ms = waited_ms + ? WHERE id = ? AND status = 'awaiting_approval'",
+                            timestamp(Instant.EPOCH),
+                            waited,
+                            runId)
+                    == 1;
+        } catch (SQLException e) {
+            throw failure("resume a parked run", e);
+        }
+    }
+
+    @Override
+    public Duration waited(String runId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT waited_ms FROM runs WHERE id = ?")) {
+            statement.setString(1, runId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Duration.ofMillis(row.getLong(1)) : Duration.ZERO;
+            }
+        } catch (SQLException e) {
+            throw failure("read how long a run waited", e);
+        }
+    }
+
+    @Override
     public List<String> orphans(Instant now, int max) {
         String sql =
                 "SELECT id FROM runs WHERE status IN ('queued', 'running') AND lease_until < ? ORDER BY id LIMIT ?";
@@ -351,7 +405,7 @@ public final class JdbcRunStore implements RunStore {
                 .toString();
     }
 
-    private static String truncate(String text, int max) {
+    static String truncate(String text, int max) {
         if (text.length() <= max) {
             return text;
         }
@@ -359,7 +413,7 @@ public final class JdbcRunStore implements RunStore {
         return text.substring(0, max - note.length()) + note;
     }
 
-    private static JsonNode json(String text) {
+    static JsonNode json(String text) {
         if (text == null) {
             return null;
         }
@@ -370,11 +424,11 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
-    private static OffsetDateTime timestamp(Instant instant) {
+    static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
@@ -394,13 +448,13 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }
     }
 
-    private static AgentryException failure(String what, SQLException e) {
+    static AgentryException failure(String what, SQLException e) {
         return new AgentryException.Unavailable("the run store could not " + what + ": " + e.getMessage());
     }
 }

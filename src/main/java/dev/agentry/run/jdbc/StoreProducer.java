@@ -1,5 +1,6 @@
 package dev.agentry.run.jdbc;
 
+import dev.agentry.run.ApprovalStore;
 import dev.agentry.run.RunStore;
 import dev.agentry.store.StoreDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,5 +14,11 @@ public class StoreProducer {
     @ApplicationScoped
     RunStore store(StoreDatabase database) {
         return new JdbcRunStore(database.dataSource(), database.exclusive());
+    }
+
+    @Produces
+    @ApplicationScoped
+    ApprovalStore approvals(StoreDatabase database) {
+        return new JdbcApprovalStore(database.dataSource());
     }
 }

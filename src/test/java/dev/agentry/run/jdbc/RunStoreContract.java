@@ -234,4 +234,78 @@ abstract class RunStoreContract {
     private static Step.ModelStep modelStep(int index) {
         return new Step.ModelStep(index, T0, 1, "hi", List.of(), new TokenUsage(1, 1));
     }
+
+    @Test
+    void a_parked_run_holds_no_lease_and_its_wait_adds_up_when_it_is_unparked() {
+        Run run = queued("billing", T0);
+        store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.park(run.id(), "node-b", T0.plusSeconds(1)))
+                .as("not node-b's run")
+                .isFalse();
+        assertThat(store.park(run.id(), "node-a", T0.plusSeconds(1))).isTrue();
+        assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+        assertThat(store.orphans(T0.plusSeconds(3600), 10))
+                .as("a parked run is no orphan")
+                .isEmpty();
+        assertThat(store.unpark(run.id(), T0.plusSeconds(61))).isTrue();
+        assertThat(store.unpark(run.id(), T0.plusSeconds(62)))
+                .as("already unparked")
+                .isFalse();
+
+        assertThat(store.find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(store.waited(run.id())).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(store.orphans(T0.plusSeconds(62), 10)).containsExactly(run.id());
+        assertThat(store.start(run.id(), "node-b", T0.plusSeconds(62), T0.plusSeconds(92)))
+                .isTrue();
+    }
+
+    private static dev.agentry.run.Approval pending(String runId, String callId, Instant at) {
+        return new dev.agentry.run.Approval(
+                RunIds.nextApproval(at),
+                runId,
+                "billing",
+                2,
+                callId,
+                "crm.update",
+                JsonNodeFactory.instance.objectNode().put("amount", 5),
+                "model",
+                "guard",
+                "ask",
+                "a person decides",
+                dev.agentry.run.Approval.Status.PENDING,
+                at,
+                at.plusSeconds(60),
+                null,
+                null,
+                null);
+    }
+
+    @Test
+    void an_approval_is_requested_once_per_call_and_decided_once() {
+        JdbcApprovalStore approvals = new JdbcApprovalStore(database.dataSource());
+        Run run = queued("billing", T0);
+        var first = approvals.request(pending(run.id(), "call_1", T0));
+        var again = approvals.request(pending(run.id(), "call_1", T0.plusSeconds(1)));
+        approvals.request(pending(run.id(), "call_2", T0));
+
+        assertThat(again.id()).as("one approval per call").isEqualTo(first.id());
+        assertThat(approvals.pending(run.id())).isEqualTo(2);
+        assertThat(approvals.decide(first.id(), dev.agentry.run.Approval.Status.APPROVED, "key a", "ok", T0))
+                .isTrue();
+        assertThat(approvals.decide(first.id(), dev.agentry.run.Approval.Status.REJECTED, "key b", "no", T0))
+                .as("decided once")
+                .isFalse();
+        var decided = approvals.find(first.id()).orElseThrow();
+        assertThat(decided.status()).isEqualTo(dev.agentry.run.Approval.Status.APPROVED);
+        assertThat(decided.decidedBy()).isEqualTo("key a");
+        assertThat(decided.arguments().path("amount").asInt()).isEqualTo(5);
+        assertThat(approvals.pending(run.id())).isEqualTo(1);
+        assertThat(approvals.overdue(T0.plusSeconds(61), 10))
+                .extracting(dev.agentry.run.Approval::callId)
+                .containsExactly("call_2");
+        assertThat(approvals.list(dev.agentry.run.Approval.Status.PENDING, null, java.util.Set.of("other"), 10, null))
+                .isEmpty();
+        assertThat(approvals.list(null, "billing", null, 10, null)).hasSize(2);
+    }
 }

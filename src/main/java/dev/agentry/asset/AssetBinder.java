@@ -307,6 +307,14 @@ public final class AssetBinder {
         return pointer.toString();
     }
 
+    /**
+     * A problem that a check after binding found in {@code field} (a path from the file's top, such as
+     * {@code rules[2].when}), on that field's line.
+     */
+    public static AssetProblem problemAt(String file, YamlTree tree, FieldException e) {
+        return new AssetProblem(file, tree.lineOf(pointerOfField(e.field())), e.field(), e.getMessage());
+    }
+
     /** {@code tools[2].name} as a JSON pointer suffix: {@code /tools/2/name}. */
     static String pointerOfField(String field) {
         StringBuilder pointer = new StringBuilder();

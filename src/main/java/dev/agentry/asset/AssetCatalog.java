@@ -172,11 +172,7 @@ public final class AssetCatalog<T> {
             try {
                 check.accept(bound.value());
             } catch (FieldException e) {
-                throw new InvalidAssetException(new AssetProblem(
-                        display,
-                        bound.tree().lineOf(AssetBinder.pointerOfField(e.field())),
-                        e.field(),
-                        e.getMessage()));
+                throw new InvalidAssetException(AssetBinder.problemAt(display, bound.tree(), e));
             }
             redactor.update(display, bound.secrets());
             return new AssetEntry.Valid<>(name, display, bound.value());

@@ -1,15 +1,21 @@
 package dev.agentry.policy;
 
+import dev.agentry.asset.AssetBinder;
 import dev.agentry.asset.AssetCatalog;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.asset.AssetEvents;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.AssetWatcher;
 import dev.agentry.asset.AssetsConfig;
+import dev.agentry.asset.FieldException;
+import dev.agentry.asset.InvalidAssetException;
 import dev.agentry.asset.Redactor;
+import dev.agentry.asset.StrictYaml;
 import dev.agentry.asset.Variables;
+import dev.agentry.asset.YamlTree;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class PolicyCatalog {
 
     private final ConditionCompiler compiler;
+    private final Variables variables;
+    private final AssetBinder binder = AssetBinder.create();
     /** The compiled form of each policy as last loaded, by name; a stale one is recompiled on use. */
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
 
@@ -38,6 +46,7 @@ public class PolicyCatalog {
             AssetWatcher watcher,
             ConditionCompiler compiler) {
         this.compiler = compiler;
+        this.variables = variables;
         catalog = new AssetCatalog<>(
                 "policy",
                 new AssetFolder(config.policiesDir()),
@@ -74,8 +83,19 @@ public class PolicyCatalog {
         });
     }
 
-    /** Compiles a policy that is not a file, such as a draft to simulate. */
-    public CompiledPolicy compile(Policy policy) {
-        return CompiledPolicy.compile(policy, compiler);
+    /**
+     * A policy that is not a file, such as a draft to simulate, read and checked as a file would be.
+     *
+     * @throws InvalidAssetException naming the line and field, as for a file called {@code draft policy}
+     */
+    public CompiledPolicy draft(String yaml) {
+        String file = "draft policy";
+        YamlTree tree = StrictYaml.read(file, yaml.getBytes(StandardCharsets.UTF_8));
+        AssetBinder.Bound<Policy> bound = binder.bind(file, tree, Policy.class, variables);
+        try {
+            return CompiledPolicy.compile(bound.value(), compiler);
+        } catch (FieldException e) {
+            throw new InvalidAssetException(AssetBinder.problemAt(file, tree, e));
+        }
     }
 }

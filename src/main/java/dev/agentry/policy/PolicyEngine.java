@@ -14,4 +14,14 @@ public interface PolicyEngine {
     default boolean offered(List<String> policies, String tool) {
         return true;
     }
+
+    /**
+     * What {@link #decide} would answer with {@code draft} in place of the policy of the same name, or
+     * beside the others when none has that name: for trying a policy on recorded calls.
+     */
+    default Decision decideWith(PolicyRequest request, CompiledPolicy draft) {
+        Decision current = decide(request);
+        Decision drafted = draft.decide(request);
+        return drafted.severity() > current.severity() ? drafted : current;
+    }
 }

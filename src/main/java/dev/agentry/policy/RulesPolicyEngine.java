@@ -28,10 +28,25 @@ public class RulesPolicyEngine implements PolicyEngine {
 
     @Override
     public Decision decide(PolicyRequest request) {
+        return decide(request, null);
+    }
+
+    @Override
+    public Decision decideWith(PolicyRequest request, CompiledPolicy draft) {
+        return decide(request, draft);
+    }
+
+    /** @param draft a policy in place of the file of its name, or beside the others; null for none */
+    private Decision decide(PolicyRequest request, CompiledPolicy draft) {
+        Set<String> names = names(request.policies());
+        if (draft != null) {
+            names.add(draft.policy().name());
+        }
         Decision strictest = null;
-        for (String name : names(request.policies())) {
-            Decision decision =
-                    compiled(name).map(policy -> policy.decide(request)).orElseGet(() -> unreadable(name));
+        for (String name : names) {
+            Decision decision = draft != null && name.equals(draft.policy().name())
+                    ? draft.decide(request)
+                    : compiled(name).map(policy -> policy.decide(request)).orElseGet(() -> unreadable(name));
             if (strictest == null || decision.severity() > strictest.severity()) {
                 strictest = decision;
             }

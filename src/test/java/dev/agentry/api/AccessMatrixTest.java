@@ -71,6 +71,7 @@ class AccessMatrixTest {
         RULES.put("GET /v1/approvals", new Rule(Role.VIEWER, Scope.LIST));
         RULES.put("GET /v1/approvals/{id}", new Rule(Role.VIEWER, Scope.AGENT));
         RULES.put("POST /v1/approvals/{id}", new Rule(Role.OPERATOR, Scope.AGENT));
+        RULES.put("POST /v1/policies/simulate", new Rule(Role.OPERATOR, Scope.AGENT));
     }
 
     @Test
@@ -144,7 +145,12 @@ class AccessMatrixTest {
                 .replace("{tool}", "say");
         RequestSpecification sent = request.contentType(ContentType.JSON);
         if (method.equals("POST")) {
-            sent = sent.body(path.endsWith("/runs") ? RunsApiTest.body(script("{\"answer\": \"x\"}"), false) : "{}");
+            sent = sent.body(
+                    path.endsWith("/runs")
+                            ? RunsApiTest.body(script("{\"answer\": \"x\"}"), false)
+                            : path.endsWith("/simulate")
+                                    ? "{\"policy\": \"name: matrix\", \"agent\": \"echo-agent\"}"
+                                    : "{}");
         }
         return sent.request(method, path).statusCode();
     }

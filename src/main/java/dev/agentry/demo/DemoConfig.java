@@ -14,7 +14,7 @@ public interface DemoConfig {
     boolean enabled();
 
     /** The bundled agents the demo runs at startup, one after the other (comma-separated); empty runs none. */
-    @WithDefault("meeting-scheduler,data-analyst")
+    @WithDefault("meeting-scheduler,crm-follow-up,data-analyst")
     Optional<List<String>> agent();
 
     /** Port of the simulators; 0 picks a free one. */

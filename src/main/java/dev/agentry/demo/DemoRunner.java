@@ -6,13 +6,21 @@ import dev.agentry.access.Actor;
 import dev.agentry.access.ApiKeys;
 import dev.agentry.access.Caller;
 import dev.agentry.access.Role;
+import dev.agentry.run.Approval;
+import dev.agentry.run.Approvals;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunService;
+import dev.agentry.run.RunStatus;
 import dev.agentry.run.Trigger;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +41,8 @@ public class DemoRunner {
     private final Simulators simulators;
     private final RunService runs;
     private final ApiKeys keys;
+    private final Approvals approvals;
+    private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
     private final int managementPort;
 
@@ -41,12 +51,14 @@ public class DemoRunner {
             Simulators simulators,
             RunService runs,
             ApiKeys keys,
+            Approvals approvals,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port,
             @ConfigProperty(name = "quarkus.management.port", defaultValue = "9000") int managementPort) {
         this.config = config;
         this.simulators = simulators;
         this.runs = runs;
         this.keys = keys;
+        this.approvals = approvals;
         this.port = port;
         this.managementPort = managementPort;
     }
@@ -70,9 +82,11 @@ public class DemoRunner {
     }
 
     private void runAll(List<String> agents, PrintStream out) {
+        ApiKeys.Issued key = keys.issue(
+                "demo-" + RANDOM_SUFFIX.nextInt(10_000, 100_000), Role.ADMIN, List.of(Caller.ALL_AGENTS), Actor.SYSTEM);
         String example = null;
         for (String agent : agents) {
-            String input = runOnce(agent, out);
+            String input = runOnce(agent, key, out);
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
@@ -83,7 +97,7 @@ public class DemoRunner {
                                 + " -d '{\"input\": \"" + input + "\", \"wait\": true}'";
             }
         }
-        out.print(welcome(example));
+        out.print(welcome(key, example));
         out.flush();
     }
 
@@ -91,9 +105,7 @@ public class DemoRunner {
      * Where the service is, a key to call it with (issued now, shown this once) and commands that work
      * as pasted.
      */
-    private String welcome(String example) {
-        ApiKeys.Issued key = keys.issue(
-                "demo-" + RANDOM_SUFFIX.nextInt(10_000, 100_000), Role.ADMIN, List.of(Caller.ALL_AGENTS), Actor.SYSTEM);
+    private String welcome(ApiKeys.Issued key, String example) {
         StringBuilder text = new StringBuilder();
         text.append("Agentry is serving on http://localhost:%d  (API docs: http://localhost:%d/q/swagger-ui)%n"
                 .formatted(port, managementPort));
@@ -107,13 +119,56 @@ public class DemoRunner {
         return text.append('\n').toString();
     }
 
+    /**
+     * Plays the person a policy asks: approves each call the run waits on, through the API as anyone
+     * would ({@code POST /v1/approvals/{id}} with the demo's key), and says so.
+     */
+    private void approve(Run run, ApiKeys.Issued key, PrintStream out) throws InterruptedException {
+        for (Approval pending : approvals.list(Approval.Status.PENDING, run.agent(), null, 100, null)) {
+            if (!pending.runId().equals(run.id())) {
+                continue;
+            }
+            out.printf(
+                    "%n=== run %s waits for a person: %s needs approval (%s/%s: %s)%n"
+                            + "    approving it as key %s: POST /v1/approvals/%s%n",
+                    run.id(),
+                    pending.tool(),
+                    pending.policy(),
+                    pending.rule(),
+                    pending.reason(),
+                    key.key().name(),
+                    pending.id());
+            out.flush();
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/v1/approvals/" + pending.id()))
+                    .header("Authorization", "Bearer " + key.secret())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"decision\": \"approve\", \"comment\": \"approved in the offline demo\"}"))
+                    .build();
+            try {
+                HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    LOG.errorf(
+                            "The demo could not approve %s: %d %s", pending.id(), answer.statusCode(), answer.body());
+                }
+            } catch (IOException e) {
+                LOG.errorf("The demo could not approve %s: %s", pending.id(), e.getMessage());
+            }
+        }
+    }
+
     /** Runs one agent and prints its transcript; returns the input it used, or null if it could not run. */
-    private String runOnce(String agent, PrintStream out) {
+    private String runOnce(String agent, ApiKeys.Issued key, PrintStream out) {
         String input = DemoScript.load(agent).map(DemoScript::input).orElse("Show what you can do.");
         try {
             Run started =
                     runs.start(agent, JsonNodeFactory.instance.textNode(input), Trigger.api("demo"), Actor.SYSTEM);
             RunService.Snapshot ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
+            for (int round = 0; round < 5 && ended.run().status() == RunStatus.AWAITING_APPROVAL; round++) {
+                approve(ended.run(), key, out);
+                ended = runs.awaitEnd(started.id(), Duration.ofMinutes(2));
+            }
             out.print(Transcript.render(ended.run(), ended.steps()));
             out.println();
             out.flush();

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -125,6 +126,8 @@ public class Simulators {
                 .willReturn(json(200, "salesforce/empty-query.json")));
         server.stubFor(salesforce(post(urlPathEqualTo(SALESFORCE_API + "/sobjects/Task")))
                 .willReturn(json(201, "salesforce/created.json").withTransformers("response-template")));
+        server.stubFor(salesforce(patch(urlPathMatching(SALESFORCE_API + "/sobjects/Opportunity/[A-Za-z0-9]{15,18}")))
+                .willReturn(aResponse().withStatus(204)));
         server.stubFor(get(urlPathMatching("/services/.*"))
                 .atPriority(10)
                 .willReturn(json(401, "salesforce/unauthorized.json")));

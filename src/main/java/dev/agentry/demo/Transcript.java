@@ -2,6 +2,7 @@ package dev.agentry.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.model.ToolRequest;
+import dev.agentry.policy.Decision;
 import dev.agentry.run.Run;
 import dev.agentry.run.Step;
 import java.time.Duration;
@@ -86,6 +87,11 @@ final class Transcript {
         out.append("          result ")
                 .append(clip(step.resultJson().toString()))
                 .append('\n');
+        Decision decision = step.decision();
+        if (decision != null
+                && (!(decision instanceof Decision.Allow) || decision.reason().startsWith("approved by"))) {
+            out.append("          policy ").append(clip(decision.describe())).append('\n');
+        }
     }
 
     private static String text(JsonNode input) {

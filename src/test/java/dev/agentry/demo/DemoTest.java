@@ -46,7 +46,7 @@ class DemoTest {
     }
 
     @Test
-    void the_meeting_scheduler_books_the_meeting_and_logs_the_task() {
+    void the_meeting_scheduler_books_the_meeting_without_the_invitation_planted_in_the_crm() {
         JsonPath run = run("meeting-scheduler");
 
         assertThat(run.getString("status")).isEqualTo("succeeded");
@@ -59,24 +59,59 @@ class DemoTest {
                         null,
                         "google-calendar.create_event",
                         "salesforce.create_task",
+                        null,
+                        "google-calendar.create_event",
                         null);
-        assertThat(run.getList("steps.status", String.class)).containsOnly("ok");
-        assertThat(run.getString("steps[1].result.records[0].Email")).isEqualTo("dana.whitfield@acme.example");
-        assertThat(run.getString("steps[5].result.status")).isEqualTo("confirmed");
-        assertThat(run.getString("steps[5].result.attendees[0].responseStatus")).isEqualTo("needsAction");
+        assertThat(run.getString("steps[1].result.records[0].Description")).contains("eve@evil.example");
+        assertThat(run.getString("steps[5].status")).isEqualTo("refused");
+        assertThat(run.getString("steps[5].decision.policy")).isEqualTo("trusted-domains");
+        assertThat(run.getString("steps[5].decision.rule")).isEqualTo("google-attendees");
         assertThat(run.getBoolean("steps[6].result.success")).isTrue();
+        assertThat(run.getString("steps[8].status")).isEqualTo("ok");
+        assertThat(run.getString("steps[8].result.status")).isEqualTo("confirmed");
+        assertThat(run.getList("steps[8].result.attendees.email", String.class))
+                .containsExactly("dana.whitfield@acme.example");
         assertThat(run.getString("output")).startsWith("Booked \"Acme renewal review\" with Dana Whitfield");
     }
 
     @Test
-    void the_follow_up_writer_and_the_digest_finish_with_their_answers() {
-        JsonPath followUp = run("crm-follow-up");
+    void the_follow_up_writer_waits_for_approval_of_its_crm_update_and_the_digest_finishes() throws Exception {
+        String input = DemoScript.load("crm-follow-up").orElseThrow().input();
+        String id = given().contentType("application/json")
+                .body("{\"input\": \"" + input + "\", \"wait\": true}")
+                .post("/v1/agents/crm-follow-up/runs")
+                .then()
+                .statusCode(202)
+                .body("status", org.hamcrest.Matchers.equalTo("awaiting_approval"))
+                .extract()
+                .jsonPath()
+                .getString("id");
+        String approval = given().get("/v1/approvals?status=pending&agent=crm-follow-up")
+                .jsonPath()
+                .getString("items.find { it.runId == '" + id + "' }.id");
+        given().contentType("application/json")
+                .body("{\"decision\": \"approve\", \"comment\": \"fine\"}")
+                .post("/v1/approvals/" + approval)
+                .then()
+                .statusCode(200);
+        JsonPath followUp = given().get("/v1/runs/" + id).jsonPath();
+        for (int i = 0; i < 100 && !"succeeded".equals(followUp.getString("status")); i++) {
+            Thread.sleep(100);
+            followUp = given().get("/v1/runs/" + id).jsonPath();
+        }
         JsonPath digest = run("pipeline-digest");
 
         assertThat(followUp.getString("status")).isEqualTo("succeeded");
         assertThat(followUp.getList("steps.tool"))
                 .containsExactly(
-                        null, "salesforce.query", null, "salesforce.create_task", "salesforce.create_task", null);
+                        null,
+                        "salesforce.query",
+                        null,
+                        "salesforce.create_task",
+                        "salesforce.create_task",
+                        "salesforce.update_record",
+                        null);
+        assertThat(followUp.getString("steps[5].decision.reason")).startsWith("approved by key ");
         assertThat(digest.getString("status")).isEqualTo("succeeded");
         assertThat(digest.getString("output")).contains("11 open deals, $697,000");
     }
@@ -108,14 +143,17 @@ class DemoTest {
         assertThat(transcript.lines().toList())
                 .contains(
                         "=== DEMO run " + id + " of agent 'meeting-scheduler' ===",
-                        "          calls salesforce_query {\"soql\":\"SELECT Id, Name, Email, Title, Account.Name FROM"
-                                + " Contact WHERE Name = 'Dana Whitfield' LIMIT 5\"}",
+                        "          calls salesforce_query {\"soql\":\"SELECT Id, Name, Email, Title, Description,"
+                                + " Account.Name FROM Contact WHERE Name = 'Dana Whitfield' LIMIT 5\"}",
+                        "          policy DENY by trusted-domains/google-attendees: invitations go only to addresses at"
+                                + " acme.example,example.com; leave the other attendees out",
                         "          result {\"id\":\"00THs00000" + transcript.split("00THs00000")[1].substring(0, 8)
                                 + "\",\"success\":true,\"errors\":[]}");
-        assertThat(transcript).containsPattern("\\[6] tool    google-calendar.create_event  ok, \\d+ ms");
+        assertThat(transcript).containsPattern("\\[6] tool    google-calendar.create_event  refused, \\d+ ms");
+        assertThat(transcript).containsPattern("\\[9] tool    google-calendar.create_event  ok, \\d+ ms");
         assertThat(transcript).contains("output: Booked \"Acme renewal review\" with Dana Whitfield");
         assertThat(transcript)
-                .containsPattern("status: succeeded \\| 4 model calls \\| 4 tool calls \\| \\d+ tokens \\| \\d+ ms");
+                .containsPattern("status: succeeded \\| 5 model calls \\| 5 tool calls \\| \\d+ tokens \\| \\d+ ms");
     }
 
     @Test

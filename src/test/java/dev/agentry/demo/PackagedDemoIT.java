@@ -79,7 +79,14 @@ class PackagedDemoIT {
             assertThat(all).contains("calls salesforce_query");
             assertThat(all).contains("tool    google-calendar.create_event  ok");
             assertThat(all).contains("output: Booked \"Acme renewal review\"");
-            assertThat(all).containsPattern("status: succeeded \\| 4 model calls \\| 4 tool calls");
+            assertThat(all).containsPattern("status: succeeded \\| 5 model calls \\| 5 tool calls");
+            assertThat(all).contains("tool    google-calendar.create_event  refused");
+            assertThat(all).contains("policy DENY by trusted-domains/google-attendees: invitations go only to");
+            assertThat(all).contains("of agent 'crm-follow-up' ===");
+            assertThat(all).contains("waits for a person: salesforce.update_record needs approval");
+            assertThat(all).containsPattern("approving it as key demo-\\d+: POST /v1/approvals/apr_");
+            assertThat(all)
+                    .containsPattern("policy ALLOW by destructive-needs-approval/ask-first: approved by key demo-\\d+");
             assertThat(all).contains("=== DEMO run run_", "of agent 'data-analyst' ===");
             assertThat(all).containsPattern("tool    code\\.run  ok, \\d+ ms");
             assertThat(all).contains("output: ", "11 deals worth $697,000");

@@ -1,8 +1,11 @@
 package dev.agentry.agent;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.FieldException;
 import dev.agentry.model.ModelSettings;
+import dev.agentry.tool.ArgumentSchema;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +20,8 @@ import java.util.regex.Pattern;
  * @param schedule null when the agent only runs on request
  * @param sandbox the profile in {@code sandbox/} its code runs under, when it may run code; default
  *     {@code default}
+ * @param outputSchema a JSON Schema (an object schema) the final answer must match, as JSON; null for
+ *     free text
  */
 public record AgentDefinition(
         String name,
@@ -27,7 +32,8 @@ public record AgentDefinition(
         List<String> policies,
         Limits limits,
         Schedule schedule,
-        String sandbox) {
+        String sandbox,
+        @JsonProperty("output-schema") JsonNode outputSchema) {
 
     /** A tool reference: {@code toolset.tool} or {@code toolset.*}. */
     public static final Pattern TOOL_REFERENCE = Pattern.compile("[a-z][a-z0-9-]{0,62}\\.([a-z][a-z0-9_]{0,62}|\\*)");
@@ -56,6 +62,26 @@ public record AgentDefinition(
         if (!AssetFolder.NAME.matcher(sandbox).matches()) {
             throw new FieldException("sandbox", "must be the name of a file in sandbox/, got '" + sandbox + "'");
         }
+        if (outputSchema != null) {
+            List<String> problems = ArgumentSchema.problemsOfSchema(outputSchema);
+            if (!problems.isEmpty()) {
+                throw new FieldException("output-schema", String.join("; ", problems));
+            }
+        }
+    }
+
+    /** An agent whose answers are free text. */
+    public AgentDefinition(
+            String name,
+            String description,
+            ModelSettings model,
+            String instructions,
+            List<String> tools,
+            List<String> policies,
+            Limits limits,
+            Schedule schedule,
+            String sandbox) {
+        this(name, description, model, instructions, tools, policies, limits, schedule, sandbox, null);
     }
 
     private static List<String> checked(List<String> values, String field, Pattern pattern, String expected) {

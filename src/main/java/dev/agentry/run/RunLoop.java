@@ -93,7 +93,7 @@ public class RunLoop {
         RunState state = execution.state();
         Optional<String> answer = state.finalAnswer();
         if (answer.isPresent()) {
-            return Optional.of(new RunOutcome.Succeeded(answer.get()));
+            return answered(state, answer.get());
         }
         Optional<RunOutcome> limit = beforeModelCall(state);
         if (limit.isPresent()) {
@@ -110,7 +110,7 @@ public class RunLoop {
         commit(execution, step);
         state.addModelStep(step);
         if (step.toolRequests().isEmpty()) {
-            return Optional.of(new RunOutcome.Succeeded(step.text()));
+            return answered(state, step.text());
         }
         return tokens(state);
     }
@@ -118,9 +118,7 @@ public class RunLoop {
     private Step.ModelStep callModel(Execution execution) throws InterruptedException {
         RunState state = execution.state();
         ModelRequest request = new ModelRequest(
-                state.plan().agent().instructions(),
-                state.history(),
-                state.plan().functions());
+                instructions(state.plan()), state.history(), state.plan().functions());
         int index = state.nextIndex();
         journal.modelRequest(state, index);
         Instant started = clock.instant();
@@ -134,6 +132,16 @@ public class RunLoop {
                 new Step.ModelStep(index, started, durationMs, redactor.scrub(reply.text()), requests, reply.usage());
         journal.modelResponse(state, step);
         return step;
+    }
+
+    /** The agent's instructions, and the schema its answer must match when it has one. */
+    private static String instructions(RunPlan plan) {
+        String instructions = plan.agent().instructions();
+        if (plan.outputSchema() == null) {
+            return instructions;
+        }
+        return instructions + "\n\nYour final answer must be only JSON that matches this JSON Schema:\n"
+                + plan.outputSchema().json();
     }
 
     /** Executes the pending tool requests, concurrently when there are several, committing each as it ends. */
@@ -198,6 +206,23 @@ public class RunLoop {
             }
             case ToolGate.Called.Parked waiting -> parked.add(waiting.approval().id());
         }
+    }
+
+    /**
+     * The run's answer, if it matches the agent's output schema; otherwise the answer goes back to the
+     * model once with what is wrong, and a second miss fails the run with it.
+     */
+    private static Optional<RunOutcome> answered(RunState state, String text) {
+        List<String> problems = OutputCheck.problems(state.plan(), text);
+        if (problems.isEmpty()) {
+            return Optional.of(new RunOutcome.Succeeded(text));
+        }
+        if (state.rejectedAnswers() >= 1) {
+            return Optional.of(new RunOutcome.Failed("the final answer does not match the agent's output-schema"
+                    + " after one retry: " + String.join("; ", problems)));
+        }
+        state.rejectAnswer(OutputCheck.feedback(problems));
+        return Optional.empty();
     }
 
     private Optional<RunOutcome> beforeModelCall(RunState state) {

@@ -5,15 +5,23 @@ import static java.util.Objects.requireNonNull;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.model.FunctionSpec;
 import dev.agentry.model.ModelClient;
+import dev.agentry.tool.ArgumentSchema;
 import dev.agentry.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** An agent resolved for running: its definition, its model client and its tools, by the names models use. */
+/**
+ * An agent resolved for running: its definition, its model client, its tools by the names models use,
+ * and the schema its answers must match (null for free text).
+ */
 public record RunPlan(
-        AgentDefinition agent, ModelClient model, Map<String, Tool> toolsByFunction, List<FunctionSpec> functions) {
+        AgentDefinition agent,
+        ModelClient model,
+        Map<String, Tool> toolsByFunction,
+        List<FunctionSpec> functions,
+        ArgumentSchema outputSchema) {
 
     public RunPlan {
         requireNonNull(agent, "agent");
@@ -41,7 +49,8 @@ public record RunPlan(
                         tool.spec().description(),
                         tool.spec().parameters().json()))
                 .toList();
-        return new RunPlan(agent, model, byFunction, functions);
+        ArgumentSchema output = agent.outputSchema() == null ? null : ArgumentSchema.of(agent.outputSchema());
+        return new RunPlan(agent, model, byFunction, functions, output);
     }
 
     public Optional<Tool> tool(String functionName) {

@@ -33,6 +33,10 @@ final class RunState {
 
     private final List<Step> steps = new ArrayList<>();
     private Step.ModelStep latestModelStep;
+    /** Whether the latest model step's answer was sent back for not matching the output schema. */
+    private boolean answerRejected;
+
+    private int rejectedAnswers;
     private int modelSteps;
     private int lastIndex;
     private Usage usage = Usage.ZERO;
@@ -78,6 +82,10 @@ final class RunState {
         switch (step) {
             case Step.ModelStep model -> {
                 appendAnsweredOutputs();
+                if (latestModelStep != null && latestModelStep.toolRequests().isEmpty()) {
+                    // An answer followed by another model call was sent back: say so again, as it was said.
+                    rejectAnswer(OutputCheck.feedback(OutputCheck.problems(plan, latestModelStep.text())));
+                }
                 addModelStep(model);
             }
             case Step.ToolStep tool -> {
@@ -96,6 +104,7 @@ final class RunState {
     void addModelStep(Step.ModelStep step) {
         steps.add(step);
         latestModelStep = step;
+        answerRejected = false;
         answered.clear();
         answeredIds.clear();
         modelSteps++;
@@ -144,9 +153,24 @@ final class RunState {
         return pending;
     }
 
-    /** The final answer, when the latest model step asked for no tools. */
+    /**
+     * Sends the latest answer back to the model with what is wrong with it: the conversation gains the
+     * feedback, and the answer no longer counts as final.
+     */
+    void rejectAnswer(String feedback) {
+        history.add(new Message.User(feedback));
+        answerRejected = true;
+        rejectedAnswers++;
+    }
+
+    /** How many answers were sent back for not matching the output schema. */
+    int rejectedAnswers() {
+        return rejectedAnswers;
+    }
+
+    /** The final answer, when the latest model step asked for no tools and was not sent back. */
     Optional<String> finalAnswer() {
-        if (latestModelStep != null && latestModelStep.toolRequests().isEmpty()) {
+        if (latestModelStep != null && latestModelStep.toolRequests().isEmpty() && !answerRejected) {
             return Optional.of(latestModelStep.text());
         }
         return Optional.empty();

@@ -204,4 +204,11 @@ class AgentFileTest {
         }
         throw new AssertionError("expected a problem");
     }
+
+    @Test
+    void an_output_schema_that_is_not_an_object_schema_names_the_field() {
+        AssetProblem problem = problemOf(VALID + "output-schema:\n  type: string\n");
+
+        assertThat(problem.describe()).contains("field 'output-schema' must have 'type: object' at the top");
+    }
 }

@@ -31,6 +31,7 @@ class AgentsApiTest {
                         "limited",
                         "no-sandbox",
                         "note-taker",
+                        "structured",
                         "unknown-tool");
         assertThat(agents.getMap("find { it.name == 'echo-agent' }"))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Collections.unmodifiableMap(new java.util.HashMap<>() {

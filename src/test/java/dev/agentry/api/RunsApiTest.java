@@ -326,4 +326,18 @@ class RunsApiTest {
         }
         throw new AssertionError("run " + id + " never became " + status);
     }
+
+    @Test
+    void an_agent_with_an_output_schema_gets_its_answer_back_once_and_then_answers_in_shape() {
+        JsonPath run =
+                runToEnd("structured", script("{\"answer\": \"three\"}", "{\"answer\": \"{\\\"total\\\": 3}\"}"));
+
+        assertThat(run.getString("status")).isEqualTo("succeeded");
+        assertThat(run.getString("output")).isEqualTo("{\"total\": 3}");
+        assertThat(run.getList("steps.type", String.class)).containsExactly("model", "model");
+
+        JsonPath twice = runToEnd("structured", script("{\"answer\": \"three\"}", "{\"answer\": \"still three\"}"));
+        assertThat(twice.getString("status")).isEqualTo("failed");
+        assertThat(twice.getString("error")).startsWith("the final answer does not match the agent's output-schema");
+    }
 }

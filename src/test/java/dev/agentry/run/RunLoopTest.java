@@ -85,7 +85,10 @@ class RunLoopTest {
     }
 
     private Outcome run(Limits limits, FakeModel model, RunControl control, Tool... tools) {
-        RunPlan plan = RunPlan.of(agent(limits), model, List.of(tools));
+        return run(RunPlan.of(agent(limits), model, List.of(tools)), control);
+    }
+
+    private Outcome run(RunPlan plan, RunControl control) {
         Instant now = clock.instant();
         Run run = Run.queued(
                 RunIds.next(now), "helper", JsonNodeFactory.instance.textNode("Do it."), Trigger.api("t"), now);
@@ -532,5 +535,69 @@ class RunLoopTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static final String TOTAL_SCHEMA = "{\"type\": \"object\", \"properties\": {\"total\": {\"type\":"
+            + " \"integer\"}}, \"required\": [\"total\"], \"additionalProperties\": false}";
+
+    private static RunPlan structured(FakeModel model) throws Exception {
+        AgentDefinition agent = new AgentDefinition(
+                "helper",
+                "",
+                new ModelSettings(Provider.OPENAI, "m", null, null, null, null, null),
+                "Help.",
+                List.of(),
+                List.of(),
+                Limits.DEFAULT,
+                null,
+                null,
+                JSON.readTree(TOTAL_SCHEMA));
+        return RunPlan.of(agent, model, List.of());
+    }
+
+    @Test
+    void an_answer_that_misses_the_output_schema_goes_back_once_with_what_is_wrong() throws Exception {
+        String fenced = "```json\n{\"total\": 3}\n```";
+        FakeModel model = new FakeModel(answer("The total is three."), answer(fenced));
+
+        Outcome result = run(structured(model), new RunControl());
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded(fenced));
+        assertThat(model.requests.getFirst().instructions())
+                .contains("must be only JSON")
+                .contains("\"total\"");
+        Message feedback = model.requests.get(1).messages().getLast();
+        assertThat(feedback).isInstanceOf(Message.User.class);
+        assertThat(((Message.User) feedback).text())
+                .startsWith("Your answer does not match the required output schema: the answer is not JSON");
+    }
+
+    @Test
+    void a_second_answer_that_misses_fails_the_run_with_what_is_wrong() throws Exception {
+        FakeModel model = new FakeModel(answer("{\"total\": \"three\"}"), answer("{\"sum\": 3}"));
+
+        Outcome result = run(structured(model), new RunControl());
+
+        assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
+        assertThat(((RunOutcome.Failed) result.outcome()).reason())
+                .startsWith("the final answer does not match the agent's output-schema after one retry: ")
+                .contains("sum");
+        assertThat(((Message.User) model.requests.get(1).messages().getLast()).text())
+                .contains("total");
+    }
+
+    @Test
+    void a_run_rebuilt_after_a_sent_back_answer_has_the_same_conversation_and_answer() throws Exception {
+        FakeModel model = new FakeModel(answer("three"), answer("{\"total\": 3}"));
+        RunPlan plan = structured(model);
+        Outcome result = run(plan, new RunControl());
+        String runId = store.list(new RunQuery(null, null, 1, null)).getFirst().id();
+
+        RunState rebuilt = RunState.of(runId, plan, clock.instant().plusSeconds(60), null, result.steps());
+
+        assertThat(rebuilt.finalAnswer()).contains("{\"total\": 3}");
+        assertThat(rebuilt.history().get(2))
+                .isEqualTo(model.requests.get(1).messages().get(2));
+        assertThat(rebuilt.rejectedAnswers()).isEqualTo(1);
     }
 }

@@ -5,6 +5,8 @@ import dev.agentry.agent.AgentCatalog;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.model.ModelClients;
+import dev.agentry.model.ModelsConfig;
+import dev.agentry.model.Price;
 import dev.agentry.policy.PoliciesConfig;
 import dev.agentry.policy.Policy;
 import dev.agentry.policy.PolicyCatalog;
@@ -32,6 +34,7 @@ public class AgentResolver {
     private final SandboxCatalog sandboxes;
     private final PolicyEngine engine;
     private final List<String> globalPolicies;
+    private final ModelsConfig modelsConfig;
 
     AgentResolver(
             AgentCatalog agents,
@@ -40,7 +43,8 @@ public class AgentResolver {
             ModelClients models,
             SandboxCatalog sandboxes,
             PolicyEngine engine,
-            PoliciesConfig policiesConfig) {
+            PoliciesConfig policiesConfig,
+            ModelsConfig modelsConfig) {
         this.agents = agents;
         this.tools = tools;
         this.policies = policies;
@@ -48,6 +52,7 @@ public class AgentResolver {
         this.sandboxes = sandboxes;
         this.engine = engine;
         this.globalPolicies = policiesConfig.global().orElse(List.of());
+        this.modelsConfig = modelsConfig;
     }
 
     /**
@@ -70,11 +75,13 @@ public class AgentResolver {
         List<Tool> resolved = resolveTools(entry.file(), agent);
         checkPolicies(entry.file(), agent);
         checkSandbox(entry.file(), agent, resolved);
+        Price price = price(entry.file(), agent);
         return RunPlan.of(
-                agent,
-                models.clientFor(agent.name(), agent.model()),
-                resolved,
-                tool -> engine.offered(agent.policies(), tool.spec().id()));
+                        agent,
+                        models.clientFor(agent.name(), agent.model()),
+                        resolved,
+                        tool -> engine.offered(agent.policies(), tool.spec().id()))
+                .withPrice(price);
     }
 
     /** Why the agent cannot run, in the {@code file:line: problem} form; empty when it can. */
@@ -87,6 +94,7 @@ public class AgentResolver {
                     List<Tool> resolved = resolveTools(entry.file(), valid.value());
                     checkPolicies(entry.file(), valid.value());
                     checkSandbox(entry.file(), valid.value(), resolved);
+                    price(entry.file(), valid.value());
                     yield Optional.empty();
                 } catch (AgentryException e) {
                     yield Optional.of(e.getMessage());
@@ -101,6 +109,19 @@ public class AgentResolver {
         } catch (AgentryException.InvalidInput e) {
             throw new AgentryException.InvalidInput(422, file + ": field 'tools': " + e.getMessage());
         }
+    }
+
+    /** The price of the agent's model, if configured; an agent with a cost cap needs one. */
+    private Price price(String file, AgentDefinition agent) {
+        String model = agent.model().name();
+        Optional<Price> price = modelsConfig.price(model);
+        if (price.isEmpty() && agent.limits().maxCost() != null) {
+            throw new AgentryException.InvalidInput(
+                    422,
+                    file + ": field 'limits.max-cost' needs the price of model '" + model + "': set"
+                            + " agentry.models.prices.\"" + model + "\".input and .output (USD per million tokens)");
+        }
+        return price.orElse(null);
     }
 
     /** An agent that may run code needs its sandbox profile, valid. */

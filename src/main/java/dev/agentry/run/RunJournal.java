@@ -74,7 +74,8 @@ public class RunJournal {
                 .put("modelCalls", usage.modelCalls())
                 .put("toolCalls", usage.toolCalls())
                 .put("inputTokens", usage.inputTokens())
-                .put("outputTokens", usage.outputTokens());
+                .put("outputTokens", usage.outputTokens())
+                .put("costUsd", usage.costUsd());
         append(RecordType.RUN_ENDED, runId, agent, Actor.SYSTEM, data);
     }
 

@@ -6,6 +6,7 @@ import dev.agentry.asset.DurationText;
 import dev.agentry.asset.Redactor;
 import dev.agentry.model.ModelReply;
 import dev.agentry.model.ModelRequest;
+import dev.agentry.model.Price;
 import dev.agentry.model.ToolRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -235,6 +236,18 @@ public class RunLoop {
     }
 
     private Optional<RunOutcome> tokens(RunState state) {
+        Double maxCost = state.plan().agent().limits().maxCost();
+        Price price = state.plan().price();
+        if (maxCost != null && price != null) {
+            double cost = price.cost(state.usage().inputTokens(), state.usage().outputTokens());
+            if (cost >= maxCost) {
+                return Optional.of(failed(
+                        state,
+                        "max-cost",
+                        "the run cost $%.4f at %s's price, the limit is $%.4f"
+                                .formatted(cost, state.plan().agent().model().name(), maxCost)));
+            }
+        }
         Long maxTokens = state.plan().agent().limits().maxTokens();
         if (maxTokens != null && state.usage().tokens() >= maxTokens) {
             return Optional.of(failed(

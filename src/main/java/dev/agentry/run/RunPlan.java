@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.model.FunctionSpec;
 import dev.agentry.model.ModelClient;
+import dev.agentry.model.Price;
 import dev.agentry.tool.ArgumentSchema;
 import dev.agentry.tool.Tool;
 import java.util.LinkedHashMap;
@@ -14,14 +15,16 @@ import java.util.Optional;
 
 /**
  * An agent resolved for running: its definition, its model client, its tools by the names models use,
- * and the schema its answers must match (null for free text).
+ * the schema its answers must match (null for free text) and its model's price (null when none is
+ * configured).
  */
 public record RunPlan(
         AgentDefinition agent,
         ModelClient model,
         Map<String, Tool> toolsByFunction,
         List<FunctionSpec> functions,
-        ArgumentSchema outputSchema) {
+        ArgumentSchema outputSchema,
+        Price price) {
 
     public RunPlan {
         requireNonNull(agent, "agent");
@@ -50,7 +53,12 @@ public record RunPlan(
                         tool.spec().parameters().json()))
                 .toList();
         ArgumentSchema output = agent.outputSchema() == null ? null : ArgumentSchema.of(agent.outputSchema());
-        return new RunPlan(agent, model, byFunction, functions, output);
+        return new RunPlan(agent, model, byFunction, functions, output, null);
+    }
+
+    /** This plan with the price of its model's tokens, for the run's cost and {@code limits.max-cost}. */
+    public RunPlan withPrice(Price price) {
+        return new RunPlan(agent, model, toolsByFunction, functions, outputSchema, price);
     }
 
     public Optional<Tool> tool(String functionName) {

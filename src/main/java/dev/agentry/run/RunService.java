@@ -268,8 +268,8 @@ public class RunService {
             if (outcome instanceof RunOutcome.AwaitingApproval waiting) {
                 resumeAfter = park(runId, plan.agent().name(), waiting);
                 outcome = null;
-            } else if (store.finish(runId, outcome, state.usage(), endedAt)) {
-                recordEnd(runId, plan.agent().name(), outcome, state.usage());
+            } else if (store.finish(runId, outcome, state.usage().withCost(plan.price()), endedAt)) {
+                recordEnd(runId, plan.agent().name(), outcome, state.usage().withCost(plan.price()));
             } else {
                 outcome = null;
             }
@@ -296,7 +296,7 @@ public class RunService {
                 relaunch(runId);
             }
             Snapshot end = outcome != null && state != null
-                    ? new Snapshot(ended(run, outcome, state.usage(), endedAt), state.steps())
+                    ? new Snapshot(ended(run, outcome, state.usage().withCost(plan.price()), endedAt), state.steps())
                     : null;
             announceEnd(runId, running, end);
         }

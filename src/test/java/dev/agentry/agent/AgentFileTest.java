@@ -94,7 +94,7 @@ class AgentFileTest {
         assertThat(problem.describe())
                 .isEqualTo(
                         "agents/billing.yaml:12: field 'limits.max-step' is not a known field; did you mean"
-                                + " 'max-steps'? The fields allowed here are: max-identical-calls, max-steps, max-tokens, max-tool-calls, timeout");
+                                + " 'max-steps'? The fields allowed here are: max-cost, max-identical-calls, max-steps, max-tokens, max-tool-calls, timeout");
     }
 
     @Test

@@ -24,6 +24,7 @@ class AgentsApiTest {
                 .containsExactly(
                         "bound-to-broken",
                         "broken-yaml",
+                        "budgeted",
                         "coder",
                         "echo-agent",
                         "guarded",
@@ -32,7 +33,8 @@ class AgentsApiTest {
                         "no-sandbox",
                         "note-taker",
                         "structured",
-                        "unknown-tool");
+                        "unknown-tool",
+                        "unpriced");
         assertThat(agents.getMap("find { it.name == 'echo-agent' }"))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Collections.unmodifiableMap(new java.util.HashMap<>() {
                     {

@@ -92,7 +92,9 @@ class RunsApiTest {
         assertThat(run.getString("status")).isEqualTo("succeeded");
         assertThat(run.getString("output")).isEqualTo("done");
         assertThat(run.getMap("usage"))
-                .isEqualTo(Map.of("modelCalls", 2, "toolCalls", 1, "inputTokens", 200, "outputTokens", 20));
+                .containsAllEntriesOf(Map.of("modelCalls", 2, "toolCalls", 1, "inputTokens", 200, "outputTokens", 20))
+                .as("test-model's test price: 1,000 and 2,000 USD per million tokens")
+                .containsEntry("costUsd", 0.24f);
         assertThat(run.getList("steps.type")).containsExactly("model", "tool", "model");
         assertThat(run.getList("steps.index")).containsExactly(1, 2, 3);
         assertThat(run.getString("steps[0].result.toolCalls[0].name")).isEqualTo("echo_say");
@@ -339,5 +341,34 @@ class RunsApiTest {
         JsonPath twice = runToEnd("structured", script("{\"answer\": \"three\"}", "{\"answer\": \"still three\"}"));
         assertThat(twice.getString("status")).isEqualTo("failed");
         assertThat(twice.getString("error")).startsWith("the final answer does not match the agent's output-schema");
+    }
+
+    @Test
+    void a_run_costs_its_tokens_at_the_models_price_and_stops_at_its_cap() {
+        JsonPath cheap = runToEnd("budgeted", script("{\"answer\": \"ok\", \"tokens\": 10}"));
+
+        assertThat(cheap.getString("status")).isEqualTo("succeeded");
+        double expected = (cheap.getLong("usage.inputTokens") * 1000.0 + cheap.getLong("usage.outputTokens") * 2000.0)
+                / 1_000_000;
+        assertThat(cheap.getDouble("usage.costUsd")).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+
+        JsonPath dear = runToEnd(
+                "budgeted",
+                script(
+                        "{\"calls\": [{\"name\": \"echo_say\", \"arguments\": {\"text\": \"x\"}}], \"tokens\": 1000}",
+                        "{\"answer\": \"too late\"}"));
+        assertThat(dear.getString("status")).isEqualTo("failed");
+        assertThat(dear.getString("error")).startsWith("limit max-cost reached: the run cost $");
+        assertThat(dear.getList("steps")).hasSize(1);
+
+        given().contentType(ContentType.JSON)
+                .body(body("hi", true))
+                .post("/v1/agents/unpriced/runs")
+                .then()
+                .statusCode(422)
+                .body(
+                        "detail",
+                        org.hamcrest.Matchers.containsString(
+                                "field 'limits.max-cost' needs the price of model 'unpriced-model'"));
     }
 }

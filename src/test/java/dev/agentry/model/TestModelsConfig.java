@@ -10,4 +10,10 @@ public record TestModelsConfig(int maxAttempts, Duration initialBackoff, Duratio
     public static TestModelsConfig standard() {
         return new TestModelsConfig(4, Duration.ofMillis(10), Duration.ofSeconds(5));
     }
+
+    /** No prices: runs have no cost. */
+    @Override
+    public java.util.Map<String, ModelPrice> prices() {
+        return java.util.Map.of();
+    }
 }

@@ -600,4 +600,20 @@ class RunLoopTest {
                 .isEqualTo(model.requests.get(1).messages().get(2));
         assertThat(rebuilt.rejectedAnswers()).isEqualTo(1);
     }
+
+    @Test
+    void a_run_stops_when_its_tokens_cost_more_than_max_cost() throws Exception {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("done"));
+        Limits capped = new Limits(null, null, null, null, null, 0.01);
+        RunPlan plan =
+                RunPlan.of(agent(capped), model, List.of(say)).withPrice(new dev.agentry.model.Price(1000, 1000));
+
+        Outcome result = run(plan, new RunControl());
+
+        assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
+        assertThat(((RunOutcome.Failed) result.outcome()).reason())
+                .startsWith("limit max-cost reached: the run cost $0.0150 at m's price, the limit is $0.0100");
+        assertThat(say.calls).isEmpty();
+    }
 }

@@ -39,7 +39,7 @@ public final class JdbcRunStore implements RunStore {
     private static final int PREVIEW = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN_COLUMNS = "id, agent, status, input, output, error, trigger_type, trigger_by, "
-            + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens";
+            + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens, cost_usd";
     private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
 
     private final DataSource dataSource;
@@ -129,7 +129,7 @@ public final class JdbcRunStore implements RunStore {
         String error = outcome.errorOrNull();
         return update(
                         "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
-                                + " tool_calls = ?, input_tokens = ?, output_tokens = ?, lease_until = NULL"
+                                + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
                                 + " WHERE id = ? AND status IN " + ACTIVE,
                         outcome.status().id(),
                         output == null ? null : truncate(output, MAX_PAYLOAD),
@@ -139,6 +139,7 @@ public final class JdbcRunStore implements RunStore {
                         usage.toolCalls(),
                         usage.inputTokens(),
                         usage.outputTokens(),
+                        usage.costUsd(),
                         runId)
                 == 1;
     }
@@ -351,7 +352,8 @@ public final class JdbcRunStore implements RunStore {
                         row.getInt("model_calls"),
                         row.getInt("tool_calls"),
                         row.getLong("input_tokens"),
-                        row.getLong("output_tokens")));
+                        row.getLong("output_tokens"),
+                        row.getObject("cost_usd") == null ? null : row.getDouble("cost_usd")));
     }
 
     private static Step step(ResultSet row) throws SQLException {

@@ -149,7 +149,8 @@ abstract class RunStoreContract {
         Run run = queued("billing", T0);
         store.start(run.id(), "node-a", T0, T0.plusSeconds(30));
 
-        assertThat(store.finish(run.id(), new RunOutcome.Succeeded("done"), new Usage(2, 1, 10, 5), T0.plusSeconds(3)))
+        assertThat(store.finish(
+                        run.id(), new RunOutcome.Succeeded("done"), new Usage(2, 1, 10, 5, 0.0125), T0.plusSeconds(3)))
                 .isTrue();
         assertThat(store.finish(run.id(), new RunOutcome.Failed("late"), Usage.ZERO, T0.plusSeconds(4)))
                 .isFalse();
@@ -158,7 +159,7 @@ abstract class RunStoreContract {
         assertThat(ended.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(ended.output()).isEqualTo("done");
         assertThat(ended.error()).isNull();
-        assertThat(ended.usage()).isEqualTo(new Usage(2, 1, 10, 5));
+        assertThat(ended.usage()).isEqualTo(new Usage(2, 1, 10, 5, 0.0125));
     }
 
     @Test

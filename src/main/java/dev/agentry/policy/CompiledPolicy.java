@@ -22,11 +22,19 @@ public final class CompiledPolicy {
     private final List<CompiledRule> rules;
     private final ConditionCompiler compiler;
     private final Map<String, ToolPlan> plans = new ConcurrentHashMap<>();
+    private final Redaction redaction;
 
     private CompiledPolicy(Policy policy, List<CompiledRule> rules, ConditionCompiler compiler) {
         this.policy = policy;
         this.rules = rules;
         this.compiler = compiler;
+        this.redaction =
+                policy.redact() == null ? Redaction.NONE : policy.redact().redaction();
+    }
+
+    /** The masks of the policy's {@code redact} block, compiled once. */
+    public Redaction redaction() {
+        return redaction;
     }
 
     /**

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.agentry.asset.AssetFolder;
 import dev.agentry.asset.FieldException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A guardrail policy as written in {@code policies/<name>.yaml}: rules tried in order, the first
@@ -17,7 +20,8 @@ public record Policy(
         String name,
         String description,
         List<Rule> rules,
-        @JsonProperty("default") Effect fallback) {
+        @JsonProperty("default") Effect fallback,
+        Redact redact) {
 
     /** What a tool pattern may contain: a tool id's characters and the wildcards {@code *} and {@code ?}. */
     static final Pattern TOOL_PATTERN = Pattern.compile("[a-z0-9*?][a-z0-9_.*?-]{0,129}");
@@ -90,6 +94,67 @@ public record Policy(
             return false;
         }
     }
+
+    /**
+     * What to mask in tool results, and where.
+     *
+     * @param detectors built-in detectors: email, phone, card, iban, api-key
+     * @param custom named regular expressions; a match is masked as {@code <name>}
+     * @param in {@code model} (what the model reads, and every copy of it), {@code store} (what is
+     *     recorded and shown, arguments included); default both
+     */
+    public record Redact(List<String> detectors, List<Custom> custom, List<String> in) {
+
+        public Redact {
+            detectors = detectors == null ? List.of() : List.copyOf(detectors);
+            for (int i = 0; i < detectors.size(); i++) {
+                if (!Redaction.BUILT_IN.contains(detectors.get(i))) {
+                    throw new FieldException(
+                            "detectors[" + i + "]",
+                            "'" + detectors.get(i) + "' is not a detector; use " + String.join(", ", Redaction.BUILT_IN)
+                                    + ", or add a custom one");
+                }
+            }
+            custom = custom == null ? List.of() : List.copyOf(custom);
+            in = in == null || in.isEmpty() ? List.of("model", "store") : List.copyOf(in);
+            for (int i = 0; i < in.size(); i++) {
+                if (!List.of("model", "store").contains(in.get(i))) {
+                    throw new FieldException("in[" + i + "]", "must be model or store, got '" + in.get(i) + "'");
+                }
+            }
+        }
+
+        /** The masks this block makes. */
+        public Redaction redaction() {
+            Map<String, String> named = new LinkedHashMap<>();
+            custom.forEach(detector -> named.put(detector.name(), detector.pattern()));
+            return Redaction.of(detectors, named);
+        }
+
+        /** A named regular expression, such as {@code employee-id: "EMP-[0-9]{6}"}. */
+        public record Custom(String name, String pattern) {
+            public Custom {
+                if (name == null || !NAME.matcher(name).matches() || Redaction.BUILT_IN.contains(name)) {
+                    throw new FieldException(
+                            "name",
+                            "must be lowercase letters, digits and hyphens and not a built-in detector's name, got '"
+                                    + name + "'");
+                }
+                if (pattern == null || pattern.isEmpty() || pattern.length() > 500) {
+                    throw new FieldException("pattern", "is required, at most 500 characters");
+                }
+                try {
+                    if (Pattern.compile(pattern).matcher("").matches()) {
+                        throw new FieldException("pattern", "matches empty text; make it match something");
+                    }
+                } catch (PatternSyntaxException e) {
+                    throw new FieldException("pattern", "is not a valid regular expression: " + e.getDescription());
+                }
+            }
+        }
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
 
     /** {@code *} matches any run of characters, dots included; {@code ?} one character. */
     static boolean glob(String pattern, String text) {

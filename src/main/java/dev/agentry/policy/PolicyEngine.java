@@ -15,6 +15,20 @@ public interface PolicyEngine {
         return true;
     }
 
+    /** What the policies mask in tool results: for the model, and for what is recorded and shown. */
+    record Redactions(Redaction model, Redaction store) {
+        public static final Redactions NONE = new Redactions(Redaction.NONE, Redaction.NONE);
+
+        public boolean isEmpty() {
+            return model.isEmpty() && store.isEmpty();
+        }
+    }
+
+    /** The redactions of {@code policies} and the global ones. */
+    default Redactions redactions(List<String> policies) {
+        return Redactions.NONE;
+    }
+
     /**
      * What {@link #decide} would answer with {@code draft} in place of the policy of the same name, or
      * beside the others when none has that name: for trying a policy on recorded calls.

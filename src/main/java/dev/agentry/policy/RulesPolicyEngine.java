@@ -55,6 +55,27 @@ public class RulesPolicyEngine implements PolicyEngine {
     }
 
     @Override
+    public Redactions redactions(List<String> policies) {
+        Redaction model = Redaction.NONE;
+        Redaction store = Redaction.NONE;
+        for (String name : names(policies)) {
+            Optional<CompiledPolicy> policy = compiled(name);
+            if (policy.isEmpty() || policy.get().policy().redact() == null) {
+                continue;
+            }
+            Policy.Redact redact = policy.get().policy().redact();
+            Redaction masks = policy.get().redaction();
+            if (redact.in().contains("model")) {
+                model = model.and(masks);
+            }
+            if (redact.in().contains("store")) {
+                store = store.and(masks);
+            }
+        }
+        return new Redactions(model, store);
+    }
+
+    @Override
     public boolean offered(List<String> policies, String tool) {
         for (String name : names(policies)) {
             Optional<CompiledPolicy> policy = compiled(name);

@@ -133,7 +133,7 @@ final class RunState {
             Step.ToolStep step = answered.remove(request.id());
             if (step != null) {
                 history.add(new Message.ToolOutput(
-                        request.id(), request.name(), step.result().modelText()));
+                        request.id(), request.name(), step.forModel().modelText()));
             }
         }
     }

@@ -62,6 +62,8 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
      * @param arguments the arguments as sent: parsed JSON, or the raw text when they did not parse
      * @param decision what policy decided, or null when the call never reached policy (an unknown
      *     tool, arguments that do not match its parameters)
+     * @param modelResult what the model read, when policies mask the stored result differently; null
+     *     when it read {@code result}. Not stored: a resumed run's model reads the stored result.
      */
     record ToolStep(
             int index,
@@ -71,7 +73,8 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
             String tool,
             JsonNode arguments,
             ToolResult result,
-            Decision decision)
+            Decision decision,
+            ToolResult modelResult)
             implements Step {
         public ToolStep {
             requireNonNull(startedAt, "startedAt");
@@ -79,6 +82,24 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
             requireNonNull(tool, "tool");
             requireNonNull(arguments, "arguments");
             requireNonNull(result, "result");
+        }
+
+        /** A step whose model read what is stored. */
+        public ToolStep(
+                int index,
+                Instant startedAt,
+                long durationMs,
+                String requestId,
+                String tool,
+                JsonNode arguments,
+                ToolResult result,
+                Decision decision) {
+            this(index, startedAt, durationMs, requestId, tool, arguments, result, decision, null);
+        }
+
+        /** What the model read of this call. */
+        public ToolResult forModel() {
+            return modelResult == null ? result : modelResult;
         }
 
         /** A step that never reached policy. */
@@ -90,7 +111,7 @@ public sealed interface Step permits Step.ModelStep, Step.ToolStep {
                 String tool,
                 JsonNode arguments,
                 ToolResult result) {
-            this(index, startedAt, durationMs, requestId, tool, arguments, result, null);
+            this(index, startedAt, durationMs, requestId, tool, arguments, result, null, null);
         }
 
         /** {@code {"effect", "policy", "rule", "reason"}}, or null when there was no decision. */

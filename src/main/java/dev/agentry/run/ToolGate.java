@@ -85,7 +85,8 @@ public class ToolGate {
     }
 
     /** Where a call is made: the run, its plan, deadline and ledger, and the step the call belongs to. */
-    private record Scope(String runId, RunPlan plan, Instant deadline, RunLedger ledger, int step) {}
+    private record Scope(
+            String runId, RunPlan plan, Instant deadline, RunLedger ledger, int step, PolicyEngine.Redactions masks) {}
 
     /**
      * A call's result and the decision that let it through or stopped it (null when none was made),
@@ -106,6 +107,7 @@ public class ToolGate {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         RunPlan plan = state.plan();
+        PolicyEngine.Redactions masks = policy.redactions(plan.agent().policies());
         Optional<Tool> tool = plan.tool(request.name());
         JsonNode arguments = parse(request.arguments());
         Outcome outcome;
@@ -116,7 +118,7 @@ public class ToolGate {
                     ToolResult.failed("the arguments for " + tool.get().spec().id()
                             + " are not valid JSON; send a JSON object that matches the tool's parameters"));
         } else {
-            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index);
+            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index, masks);
             outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL);
         }
         if (outcome.waiting() != null) {
@@ -130,9 +132,10 @@ public class ToolGate {
                 durationMs,
                 request.id(),
                 name,
-                scrub(arguments),
-                scrub(outcome.result()),
-                outcome.decision()));
+                forStore(masks, arguments),
+                forStore(masks, outcome.result()),
+                outcome.decision(),
+                masks.isEmpty() ? null : forModel(masks, outcome.result())));
     }
 
     /**
@@ -145,6 +148,7 @@ public class ToolGate {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = tool.spec().id();
+        PolicyEngine.Redactions masks = policy.redactions(List.of());
         RunJournal.Call call = new RunJournal.Call(runId, id, 1, callId, id, Origin.OPERATOR, operator);
         Outcome outcome = invalid(tool, arguments).map(Outcome::undecided).orElseGet(() -> {
             Decision decision = policy.decide(new PolicyRequest(
@@ -164,6 +168,7 @@ public class ToolGate {
                                     call,
                                     arguments,
                                     allow,
+                                    masks,
                                     () -> safely(
                                             tool,
                                             new ToolCall(callId, id, arguments),
@@ -177,7 +182,14 @@ public class ToolGate {
         });
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         return new Step.ToolStep(
-                1, started, durationMs, callId, id, scrub(arguments), scrub(outcome.result()), outcome.decision());
+                1,
+                started,
+                durationMs,
+                callId,
+                id,
+                forStore(masks, arguments),
+                forStore(masks, outcome.result()),
+                outcome.decision());
     }
 
     /**
@@ -188,11 +200,12 @@ public class ToolGate {
             RunJournal.Call call,
             JsonNode arguments,
             Decision.Allow allow,
+            PolicyEngine.Redactions masks,
             java.util.function.Supplier<ToolResult> send) {
-        journal.allowed(call, scrub(arguments), allow);
+        journal.allowed(call, forStore(masks, arguments), allow);
         long t0 = System.nanoTime();
         ToolResult result = send.get();
-        journal.result(call, scrub(result), (System.nanoTime() - t0) / 1_000_000);
+        journal.result(call, forStore(masks, result), (System.nanoTime() - t0) / 1_000_000);
         return result;
     }
 
@@ -259,7 +272,11 @@ public class ToolGate {
             case Decision.Allow allow ->
                 new Outcome(
                         recorded(
-                                call, arguments, allow, () -> invoke(tool, new ToolCall(callId, id, arguments), scope)),
+                                call,
+                                arguments,
+                                allow,
+                                scope.masks(),
+                                () -> invoke(tool, new ToolCall(callId, id, arguments), scope)),
                         allow);
             case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
             case Decision.RequireApproval approval ->
@@ -424,8 +441,10 @@ public class ToolGate {
                             + " callable-from-code); call it as a tool instead");
                 }
                 try {
-                    return scrub(checkedCall(scope, tool.get(), callId, arguments, Origin.CODE)
-                            .result());
+                    return forModel(
+                            scope.masks(),
+                            checkedCall(scope, tool.get(), callId, arguments, Origin.CODE)
+                                    .result());
                 } catch (RunJournal.Unrecorded journalDown) {
                     return ToolResult.failed(toolId + " was not called: " + journalDown.getMessage());
                 }
@@ -455,32 +474,52 @@ public class ToolGate {
     }
 
     private JsonNode scrub(JsonNode node) {
-        if (redactor.isEmpty()) {
-            return node;
-        }
-        String text = node.toString();
-        String clean = redactor.scrub(text);
-        if (clean.equals(text)) {
-            return node;
-        }
-        try {
-            return JSON.readTree(clean);
-        } catch (JsonProcessingException e) {
-            return JsonNodeFactory.instance.textNode(clean);
-        }
+        return redactor.isEmpty() ? node : rewrite(node, redactor::scrub);
     }
 
     private ToolResult scrub(ToolResult result) {
-        if (redactor.isEmpty()) {
-            return result;
+        return redactor.isEmpty() ? result : rewrite(result, redactor::scrub);
+    }
+
+    /** What the model reads of a result: secrets scrubbed, then the policies' masks for the model. */
+    private ToolResult forModel(PolicyEngine.Redactions masks, ToolResult result) {
+        ToolResult clean = scrub(result);
+        return masks.model().isEmpty() ? clean : rewrite(clean, masks.model()::mask);
+    }
+
+    /** What is recorded and shown: what the model read, then the policies' masks for the store. */
+    private ToolResult forStore(PolicyEngine.Redactions masks, ToolResult result) {
+        ToolResult read = forModel(masks, result);
+        return masks.store().isEmpty() ? read : rewrite(read, masks.store()::mask);
+    }
+
+    private JsonNode forStore(PolicyEngine.Redactions masks, JsonNode node) {
+        JsonNode clean = scrub(node);
+        return masks.store().isEmpty() ? clean : rewrite(clean, masks.store()::mask);
+    }
+
+    /** {@code node} with its JSON text rewritten; text that no longer parses is kept as a string. */
+    private static JsonNode rewrite(JsonNode node, java.util.function.UnaryOperator<String> how) {
+        String text = node.toString();
+        String rewritten = how.apply(text);
+        if (rewritten.equals(text)) {
+            return node;
         }
+        try {
+            return JSON.readTree(rewritten);
+        } catch (JsonProcessingException e) {
+            return JsonNodeFactory.instance.textNode(rewritten);
+        }
+    }
+
+    private static ToolResult rewrite(ToolResult result, java.util.function.UnaryOperator<String> how) {
         return switch (result) {
             case ToolResult.Success success -> {
-                JsonNode clean = scrub(success.value());
-                yield clean == success.value() ? result : ToolResult.success(clean);
+                JsonNode rewritten = rewrite(success.value(), how);
+                yield rewritten == success.value() ? result : ToolResult.success(rewritten);
             }
-            case ToolResult.Failure failure -> ToolResult.failed(redactor.scrub(failure.message()));
-            case ToolResult.Refused refused -> ToolResult.refused(redactor.scrub(refused.reason()));
+            case ToolResult.Failure failure -> ToolResult.failed(how.apply(failure.message()));
+            case ToolResult.Refused refused -> ToolResult.refused(how.apply(refused.reason()));
         };
     }
 }

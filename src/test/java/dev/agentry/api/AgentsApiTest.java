@@ -30,6 +30,7 @@ class AgentsApiTest {
                         "guarded",
                         "instant",
                         "limited",
+                        "masked",
                         "no-sandbox",
                         "note-taker",
                         "structured",

@@ -616,4 +616,48 @@ class RunLoopTest {
                 .startsWith("limit max-cost reached: the run cost $0.0150 at m's price, the limit is $0.0100");
         assertThat(say.calls).isEmpty();
     }
+
+    @Test
+    void masks_for_the_model_apply_to_what_code_gets_back_from_a_tool_too() {
+        dev.agentry.policy.Redaction emails = dev.agentry.policy.Redaction.of(List.of("email"), java.util.Map.of());
+        policy = new PolicyEngine() {
+            @Override
+            public Decision decide(dev.agentry.policy.PolicyRequest request) {
+                return Decision.allow("ok");
+            }
+
+            @Override
+            public Redactions redactions(List<String> policies) {
+                return new Redactions(emails, dev.agentry.policy.Redaction.NONE);
+            }
+        };
+        FakeTool lookup = new FakeTool(
+                "crm",
+                "lookup",
+                new dev.agentry.tool.ToolAnnotations(true, false, true, true),
+                arguments ->
+                        ToolResult.success(JsonNodeFactory.instance.objectNode().put("email", "eve@evil.example")));
+        List<ToolResult> seen = new java.util.ArrayList<>();
+        FakeTool runner =
+                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
+        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
+            @Override
+            public dev.agentry.tool.ToolSpec spec() {
+                return runner.spec();
+            }
+
+            @Override
+            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
+                seen.add(context.tools().invoke(call.id() + ".1", "crm.lookup", JsonNodeFactory.instance.objectNode()));
+                return seen.getFirst();
+            }
+        };
+        FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
+
+        Outcome result = run(Limits.DEFAULT, model, code, lookup);
+
+        assertThat(seen.getFirst().modelText()).contains("<email>").doesNotContain("eve@evil.example");
+        assertThat(result.toolStep(2).result().modelText()).doesNotContain("eve@evil.example");
+        assertThat(model.requests.get(1).messages().getLast().toString()).doesNotContain("eve@evil.example");
+    }
 }

@@ -39,6 +39,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 /** Runs: list, read, cancel, and follow one live. */
 @Path("/v1/runs")
@@ -47,6 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Role.Names.VIEWER)
 public class RunsResource {
 
+    private static final Logger LOG = Logger.getLogger(RunsResource.class);
     private static final int DEFAULT_LIMIT = 20;
     private static final long KEEP_ALIVE_SECONDS = 15;
 
@@ -176,7 +178,8 @@ public class RunsResource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // the client went away; nothing to answer
+            // Usually the client went away; nothing to answer. Said, in case it was not that.
+            LOG.infof("The event stream of run %s ended early: %s", id, e.toString());
         }
     }
 

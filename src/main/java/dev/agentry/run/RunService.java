@@ -293,7 +293,11 @@ public class RunService {
             }
             active.remove(runId);
             if (resumeAfter) {
-                relaunch(runId);
+                try {
+                    relaunch(runId);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Run %s could not resume yet; it is queued, and will be adopted", runId);
+                }
             }
             Snapshot end = outcome != null && state != null
                     ? new Snapshot(ended(run, outcome, state.usage().withCost(plan.price()), endedAt), state.steps())

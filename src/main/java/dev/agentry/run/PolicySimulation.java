@@ -110,12 +110,8 @@ public class PolicySimulation {
 
     /** The tool's annotations as they are now; a tool that no longer exists counts as unannotated. */
     private Map<String, Boolean> annotations(String toolId) {
-        ToolAnnotations annotations =
-                find(toolId).map(tool -> tool.spec().annotations()).orElse(ToolAnnotations.UNANNOTATED);
-        return Map.of(
-                "read_only", annotations.readOnly(),
-                "destructive", annotations.destructive(),
-                "idempotent", annotations.idempotent());
+        return ToolGate.annotations(
+                find(toolId).map(tool -> tool.spec().annotations()).orElse(ToolAnnotations.UNANNOTATED));
     }
 
     private Optional<Tool> find(String toolId) {

@@ -385,10 +385,14 @@ public class ToolGate {
     private static final Map<ToolAnnotations, Map<String, Boolean>> ANNOTATIONS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A tool's annotations as rules read them; a few distinct ones exist, so each is made once. */
     private static Map<String, Boolean> annotations(Tool tool) {
+        return annotations(tool.spec().annotations());
+    }
+
+    /** Annotations as rules read them; a few distinct ones exist, so each is made once. */
+    static Map<String, Boolean> annotations(ToolAnnotations toolAnnotations) {
         return ANNOTATIONS.computeIfAbsent(
-                tool.spec().annotations(),
+                toolAnnotations,
                 annotations -> Map.of(
                         "read_only", annotations.readOnly(),
                         "destructive", annotations.destructive(),

@@ -2,8 +2,7 @@ package dev.agentry.policy;
 
 /**
  * Allows every call, saying so in the decision's reason so that run records never suggest a check
- * that did not happen. For embedding the loop where no policy applies; the service uses
- * {@link RulesPolicyEngine}.
+ * that did not happen: for tests and benchmarks of the loop where no policy applies.
  */
 public class AllowAllPolicyEngine implements PolicyEngine {
 

@@ -660,4 +660,37 @@ class RunLoopTest {
         assertThat(result.toolStep(2).result().modelText()).doesNotContain("eve@evil.example");
         assertThat(model.requests.get(1).messages().getLast().toString()).doesNotContain("eve@evil.example");
     }
+
+    @Test
+    void a_call_from_code_that_needs_approval_is_refused_to_the_code_which_cannot_wait() {
+        policy = request -> request.origin().equals("code")
+                ? new Decision.RequireApproval("guard", "ask-first", "writes need a person")
+                : Decision.allow("ok");
+        FakeTool update = new FakeTool(
+                "crm", "update", new dev.agentry.tool.ToolAnnotations(false, true, true, true), ToolResult::success);
+        List<ToolResult> seen = new java.util.ArrayList<>();
+        FakeTool runner =
+                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
+        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
+            @Override
+            public dev.agentry.tool.ToolSpec spec() {
+                return runner.spec();
+            }
+
+            @Override
+            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
+                seen.add(context.tools().invoke(call.id() + ".1", "crm.update", JsonNodeFactory.instance.objectNode()));
+                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+            }
+        };
+        FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
+
+        Outcome result = run(Limits.DEFAULT, model, code, update);
+
+        assertThat(result.outcome()).isEqualTo(new RunOutcome.Succeeded("done"));
+        assertThat(seen.getFirst())
+                .isEqualTo(ToolResult.refused("refused: this call needs a person's approval (writes need a person), and"
+                        + " code cannot wait for one; the model can make this call itself, outside code.run"));
+        assertThat(update.calls).isEmpty();
+    }
 }

@@ -24,10 +24,15 @@ class MaskingApiTest {
 
     ScriptedChatServer chat;
 
+    private static final String KINDS = "dana@acme.example, card 4111 1111 1111 1111, iban DE89 3704 0044 0532 0130 00,"
+            + " phone +49 30 1234567, key sk-proj-abcdefghijklmnopqrstuv";
+    private static final String MASKED = "<email>, card <card>, iban <iban>, phone <phone>, key <api-key>";
+
     @Test
-    void the_model_reads_masked_results_and_the_record_is_masked_further() {
-        String marker = UUID.randomUUID().toString();
-        String text = "for " + marker + ": dana@acme.example, card 4111 1111 1111 1111, project PRJ-1234";
+    void each_detector_masks_what_the_model_reads_and_what_is_recorded() {
+        // Letters only: a marker with digits could look like a phone number.
+        String marker = UUID.randomUUID().toString().replaceAll("[0-9-]", "");
+        String text = "for " + marker + ": " + KINDS + ", project PRJ-1234";
 
         JsonPath run = RunsApiTest.runToEnd(
                 "masked",
@@ -37,11 +42,10 @@ class MaskingApiTest {
 
         assertThat(run.getString("status")).isEqualTo("succeeded");
         String stored = run.getString("steps[1].result.received.text");
-        assertThat(stored).isEqualTo("for " + marker + ": <email>, card <card>, project <project-code>");
+        assertThat(stored).isEqualTo("for " + marker + ": " + MASKED + ", project <project-code>");
         assertThat(run.getString("steps[1].arguments.text"))
-                .as("arguments are what the model wrote; only the store's masks apply to them")
-                .contains("dana@acme.example")
-                .contains("<project-code>");
+                .as("the store's masks apply to the arguments recorded too")
+                .isEqualTo("for " + marker + ": " + MASKED + ", project <project-code>");
 
         String toModel = null;
         for (ServeEvent event : chat.wireMock().getAllServeEvents()) {
@@ -57,10 +61,11 @@ class MaskingApiTest {
                 .isNotNull();
         String toolMessage = toModel.substring(toModel.indexOf("tool_call_id"));
         assertThat(toolMessage)
-                .contains("<email>")
-                .contains("<card>")
+                .as("the model reads every kind masked, and the store-only pattern as it was")
+                .contains(MASKED)
                 .contains("PRJ-1234")
-                .doesNotContain("4111 1111 1111 1111");
+                .doesNotContain("4111 1111 1111 1111")
+                .doesNotContain("sk-proj-");
 
         JsonPath audit =
                 given().get("/v1/runs/" + run.getString("id") + "/audit").jsonPath();
@@ -68,6 +73,6 @@ class MaskingApiTest {
                 .as("the journal records what is stored")
                 .isEqualTo(stored);
         assertThat(audit.getString("items.find { it.type == 'tool.intent' }.data.arguments.text"))
-                .contains("<project-code>");
+                .isEqualTo("for " + marker + ": " + MASKED + ", project <project-code>");
     }
 }

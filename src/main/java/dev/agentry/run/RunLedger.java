@@ -36,6 +36,8 @@ final class RunLedger {
     private final Map<String, Integer> identical = new HashMap<>();
 
     private int steps;
+    private int toolSteps;
+    private int codeCalls;
     private long tokens;
 
     /**
@@ -69,6 +71,9 @@ final class RunLedger {
             history = Arrays.copyOf(history, decided * 2);
         }
         history[decided++] = new PolicyRequest.PastCall(tool, origin, effect);
+        if (origin.equals("code")) {
+            codeCalls++;
+        }
         Map<String, Integer> counted = new HashMap<>(calls);
         counted.merge(tool, 1, Integer::sum);
         calls = Map.copyOf(counted);
@@ -77,9 +82,22 @@ final class RunLedger {
         }
     }
 
-    synchronized void stepCommitted(long stepTokens) {
+    synchronized void stepCommitted(long stepTokens, boolean toolStep) {
         steps++;
         tokens += stepTokens;
+        if (toolStep) {
+            toolSteps++;
+        }
+    }
+
+    /** Calls made from code so far (they are not steps of their own). */
+    synchronized int codeCalls() {
+        return codeCalls;
+    }
+
+    /** Tool calls so far, as {@code limits.max-tool-calls} counts them: tool steps and calls from code. */
+    synchronized int callsMade() {
+        return toolSteps + codeCalls;
     }
 
     /**

@@ -150,12 +150,14 @@ public class RunLoop {
         RunState state = execution.state();
         List<ToolRequest> pending = state.pendingToolRequests();
         Limits limits = state.plan().agent().limits();
-        if (state.usage().toolCalls() + pending.size() > limits.maxToolCalls()) {
+        // Calls made from code count too: they reach the same tools with the same credentials.
+        int made = state.usage().toolCalls() + state.ledger().codeCalls();
+        if (made + pending.size() > limits.maxToolCalls()) {
             return Optional.of(failed(
                     state,
                     "max-tool-calls",
-                    "the model asked for " + pending.size() + " more tool calls after "
-                            + state.usage().toolCalls() + ", over the limit of " + limits.maxToolCalls()));
+                    "the model asked for " + pending.size() + " more tool calls after " + made + ", over the limit of "
+                            + limits.maxToolCalls()));
         }
         List<String> parked = new java.util.ArrayList<>();
         try {

@@ -110,7 +110,7 @@ final class RunState {
         modelSteps++;
         lastIndex = step.index();
         usage = usage.plusModelCall(step.usage());
-        ledger.stepCommitted(step.usage().input() + step.usage().output());
+        ledger.stepCommitted(step.usage().input() + step.usage().output(), false);
         history.add(new Message.Assistant(step.text(), step.toolRequests()));
     }
 
@@ -121,7 +121,7 @@ final class RunState {
         answeredIds.add(step.requestId());
         lastIndex = Math.max(lastIndex, step.index());
         usage = usage.plusToolCall();
-        ledger.stepCommitted(0);
+        ledger.stepCommitted(0, true);
     }
 
     /** Adds the answers of the latest model step's requests to the conversation, in the order asked. */

@@ -239,16 +239,23 @@ public class ToolGate {
         // the ones decided before them, so a cap such as run.calls[tool] >= 5 holds exactly.
         synchronized (scope.ledger()) {
             Instant now = clock.instant();
-            decision = policy.decide(new PolicyRequest(
-                    agent.name(),
-                    agent.policies(),
-                    id,
-                    tool.spec().toolset(),
-                    arguments,
-                    annotations(tool),
-                    origin.id,
-                    scope.ledger().facts(now),
-                    now));
+            int maxCalls = agent.limits().maxToolCalls();
+            decision = origin == Origin.CODE && scope.ledger().callsMade() >= maxCalls
+                    ? new Decision.Deny(
+                            null,
+                            "limits.max-tool-calls",
+                            "refused: the run has made " + scope.ledger().callsMade() + " tool calls, calls from"
+                                    + " code included, which is its limits.max-tool-calls")
+                    : policy.decide(new PolicyRequest(
+                            agent.name(),
+                            agent.policies(),
+                            id,
+                            tool.spec().toolset(),
+                            arguments,
+                            annotations(tool),
+                            origin.id,
+                            scope.ledger().facts(now),
+                            now));
             if (decision instanceof Decision.RequireApproval asked && origin == Origin.MODEL && approvals != null) {
                 Optional<Approval> asEarlier = approvals.forCall(scope.runId(), callId);
                 if (asEarlier.isEmpty()) {

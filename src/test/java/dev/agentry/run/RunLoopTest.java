@@ -693,4 +693,42 @@ class RunLoopTest {
                         + " code cannot wait for one; the model can make this call itself, outside code.run"));
         assertThat(update.calls).isEmpty();
     }
+
+    @Test
+    void calls_from_code_count_against_max_tool_calls() {
+        FakeTool lookup = new FakeTool(
+                "crm",
+                "lookup",
+                dev.agentry.tool.ToolAnnotations.READ_ONLY,
+                arguments -> ToolResult.success(arguments));
+        List<ToolResult> seen = new java.util.ArrayList<>();
+        FakeTool runner =
+                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
+        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
+            @Override
+            public dev.agentry.tool.ToolSpec spec() {
+                return runner.spec();
+            }
+
+            @Override
+            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
+                for (int i = 0; i < 4; i++) {
+                    seen.add(context.tools()
+                            .invoke(call.id() + "." + i, "crm.lookup", JsonNodeFactory.instance.objectNode()));
+                }
+                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+            }
+        };
+        FakeModel model = new FakeModel(call("code_run", "{}"), call("crm_lookup", "{}"), answer("done"));
+
+        Outcome result = run(new Limits(null, 3, null, null), model, code, lookup);
+
+        assertThat(lookup.calls).hasSize(3);
+        assertThat(seen.get(3))
+                .isEqualTo(ToolResult.refused("refused: the run has made 3 tool calls, calls from code included, which"
+                        + " is its limits.max-tool-calls"));
+        assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
+        assertThat(((RunOutcome.Failed) result.outcome()).reason())
+                .startsWith("limit max-tool-calls reached: the model asked for 1 more tool calls after 5");
+    }
 }

@@ -328,24 +328,14 @@ class RunLoopTest {
         FakeTool delete = new FakeTool(
                 "crm", "delete", new dev.agentry.tool.ToolAnnotations(false, true, true, true), ToolResult::success);
         FakeTool update = FakeTool.echo("crm", "update");
-        FakeTool runner =
-                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
         List<Object> seen = new java.util.ArrayList<>();
-        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
-            @Override
-            public dev.agentry.tool.ToolSpec spec() {
-                return runner.spec();
-            }
-
-            @Override
-            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
-                seen.add(context.tools().available());
-                seen.add(context.tools().invoke(call.id() + ".1", "crm.delete", JsonNodeFactory.instance.objectNode()));
-                seen.add(context.tools().invoke(call.id() + ".2", "code.run", JsonNodeFactory.instance.objectNode()));
-                seen.add(context.tools().invoke(call.id() + ".3", "crm.update", JsonNodeFactory.instance.objectNode()));
-                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
-            }
-        };
+        dev.agentry.tool.Tool code = codeRun((call, context) -> {
+            seen.add(context.tools().available());
+            seen.add(context.tools().invoke(call.id() + ".1", "crm.delete", JsonNodeFactory.instance.objectNode()));
+            seen.add(context.tools().invoke(call.id() + ".2", "code.run", JsonNodeFactory.instance.objectNode()));
+            seen.add(context.tools().invoke(call.id() + ".3", "crm.update", JsonNodeFactory.instance.objectNode()));
+            return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+        });
         FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
 
         run(Limits.DEFAULT, model, code, delete, update);
@@ -638,20 +628,10 @@ class RunLoopTest {
                 arguments ->
                         ToolResult.success(JsonNodeFactory.instance.objectNode().put("email", "eve@evil.example")));
         List<ToolResult> seen = new java.util.ArrayList<>();
-        FakeTool runner =
-                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
-        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
-            @Override
-            public dev.agentry.tool.ToolSpec spec() {
-                return runner.spec();
-            }
-
-            @Override
-            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
-                seen.add(context.tools().invoke(call.id() + ".1", "crm.lookup", JsonNodeFactory.instance.objectNode()));
-                return seen.getFirst();
-            }
-        };
+        dev.agentry.tool.Tool code = codeRun((call, context) -> {
+            seen.add(context.tools().invoke(call.id() + ".1", "crm.lookup", JsonNodeFactory.instance.objectNode()));
+            return seen.getFirst();
+        });
         FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
 
         Outcome result = run(Limits.DEFAULT, model, code, lookup);
@@ -669,20 +649,10 @@ class RunLoopTest {
         FakeTool update = new FakeTool(
                 "crm", "update", new dev.agentry.tool.ToolAnnotations(false, true, true, true), ToolResult::success);
         List<ToolResult> seen = new java.util.ArrayList<>();
-        FakeTool runner =
-                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
-        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
-            @Override
-            public dev.agentry.tool.ToolSpec spec() {
-                return runner.spec();
-            }
-
-            @Override
-            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
-                seen.add(context.tools().invoke(call.id() + ".1", "crm.update", JsonNodeFactory.instance.objectNode()));
-                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
-            }
-        };
+        dev.agentry.tool.Tool code = codeRun((call, context) -> {
+            seen.add(context.tools().invoke(call.id() + ".1", "crm.update", JsonNodeFactory.instance.objectNode()));
+            return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+        });
         FakeModel model = new FakeModel(call("code_run", "{}"), answer("done"));
 
         Outcome result = run(Limits.DEFAULT, model, code, update);
@@ -702,23 +672,13 @@ class RunLoopTest {
                 dev.agentry.tool.ToolAnnotations.READ_ONLY,
                 arguments -> ToolResult.success(arguments));
         List<ToolResult> seen = new java.util.ArrayList<>();
-        FakeTool runner =
-                new FakeTool("code", "run", arguments -> ToolResult.success(JsonNodeFactory.instance.textNode("")));
-        dev.agentry.tool.Tool code = new dev.agentry.tool.Tool() {
-            @Override
-            public dev.agentry.tool.ToolSpec spec() {
-                return runner.spec();
+        dev.agentry.tool.Tool code = codeRun((call, context) -> {
+            for (int i = 0; i < 4; i++) {
+                seen.add(context.tools()
+                        .invoke(call.id() + "." + i, "crm.lookup", JsonNodeFactory.instance.objectNode()));
             }
-
-            @Override
-            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
-                for (int i = 0; i < 4; i++) {
-                    seen.add(context.tools()
-                            .invoke(call.id() + "." + i, "crm.lookup", JsonNodeFactory.instance.objectNode()));
-                }
-                return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
-            }
-        };
+            return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+        });
         FakeModel model = new FakeModel(call("code_run", "{}"), call("crm_lookup", "{}"), answer("done"));
 
         Outcome result = run(new Limits(null, 3, null, null), model, code, lookup);
@@ -730,5 +690,22 @@ class RunLoopTest {
         assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
         assertThat(((RunOutcome.Failed) result.outcome()).reason())
                 .startsWith("limit max-tool-calls reached: the model asked for 1 more tool calls after 5");
+    }
+
+    /** A code.run tool whose "guest code" is {@code body}: it reaches tools as code does, through the invoker. */
+    private static dev.agentry.tool.Tool codeRun(
+            java.util.function.BiFunction<dev.agentry.tool.ToolCall, dev.agentry.tool.ToolContext, ToolResult> body) {
+        dev.agentry.tool.ToolSpec spec = new FakeTool("code", "run", arguments -> ToolResult.success(arguments)).spec();
+        return new dev.agentry.tool.Tool() {
+            @Override
+            public dev.agentry.tool.ToolSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public ToolResult call(dev.agentry.tool.ToolCall call, dev.agentry.tool.ToolContext context) {
+                return body.apply(call, context);
+            }
+        };
     }
 }

@@ -21,6 +21,12 @@ public final class PolicyFolder {
      * @param global the policies that bind every call
      */
     public static RulesPolicyEngine engine(String folder, Map<String, String> variables, List<String> global) {
+        return engine(folder, variables, global, new CelConditions());
+    }
+
+    /** @param conditions how rule conditions are compiled and evaluated */
+    public static RulesPolicyEngine engine(
+            String folder, Map<String, String> variables, List<String> global, ConditionCompiler conditions) {
         AssetsConfig assets = new AssetsConfig() {
             @Override
             public String agentsDir() {
@@ -58,7 +64,7 @@ public final class PolicyFolder {
                 new Redactor(),
                 AssetEvents.NONE,
                 new AssetWatcher(assets),
-                new CelConditions());
+                conditions);
         return new RulesPolicyEngine(catalog, () -> Optional.of(List.copyOf(global)));
     }
 }

@@ -7,9 +7,11 @@ import dev.agentry.policy.PolicyRequest;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -35,9 +37,29 @@ import java.util.Map;
  * {@code email_domain} and {@code url_host}. Every expression must type-check to a bool. Evaluation is
  * bounded by CEL's iteration budget and by limits on the expression's size, so a rule cannot stall a
  * run; going over them is an evaluation error, and the engine denies.
+ *
+ * <p>cel-java checks every expression and defines what it means. Most are then evaluated by
+ * {@link DirectProgram} on the request's own values, several times faster; wherever that one is not
+ * certain to answer as cel-java would (errors included), cel-java evaluates.
  */
 @ApplicationScoped
 public class CelConditions implements ConditionCompiler {
+
+    private final boolean direct;
+
+    /** Conditions evaluated directly where {@link DirectProgram} covers them, by cel-java elsewhere. */
+    public CelConditions() {
+        this(true);
+    }
+
+    private CelConditions(boolean direct) {
+        this.direct = direct;
+    }
+
+    /** Every condition evaluated by cel-java alone: what the direct evaluation is measured against. */
+    public static CelConditions celJavaOnly() {
+        return new CelConditions(false);
+    }
 
     /** Iterations of all comprehensions ({@code exists}, {@code all}, {@code map} ...) in one evaluation. */
     static final int ITERATION_BUDGET = 10_000;
@@ -95,22 +117,19 @@ public class CelConditions implements ConditionCompiler {
 
     @Override
     public Condition compile(String expression) {
-        CelValidationResult result;
-        try {
-            result = CEL.compile(expression);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(String.valueOf(e.getMessage()));
-        }
-        if (result.hasError()) {
-            throw new IllegalArgumentException(result.getErrorString().strip());
-        }
-        CelRuntime.Program program;
-        try {
-            program = CEL.createProgram(result.getAst());
-        } catch (Exception e) {
-            throw new IllegalArgumentException(String.valueOf(e.getMessage()));
-        }
+        CelAbstractSyntaxTree ast = check(CEL, expression);
+        CelRuntime.Program program = program(CEL, ast);
+        DirectProgram direct = this.direct ? DirectProgram.compile(ast).orElse(null) : null;
         return request -> {
+            if (direct != null) {
+                try {
+                    if (direct.eval(request) instanceof Boolean holds) {
+                        return holds;
+                    }
+                } catch (DirectProgram.Unsure e) {
+                    // cel-java decides
+                }
+            }
             try {
                 return Boolean.TRUE.equals(program.eval(variables(request)));
             } catch (CelEvaluationException e) {
@@ -137,14 +156,25 @@ public class CelConditions implements ConditionCompiler {
                     .append(" : (");
         }
         expression.append("-1").append(")".repeat(conditions.size()));
+        CelAbstractSyntaxTree ast;
         CelRuntime.Program program;
         try {
-            CelValidationResult result = SELECTORS.compile(expression.toString());
-            program = SELECTORS.createProgram(result.getAst());
-        } catch (Exception e) {
+            ast = check(SELECTORS, expression.toString());
+            program = program(SELECTORS, ast);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("conditions that compile alone do not compile together: " + e);
         }
+        DirectProgram direct = this.direct ? DirectProgram.compile(ast).orElse(null) : null;
         return request -> {
+            if (direct != null) {
+                try {
+                    if (direct.eval(request) instanceof Long first) {
+                        return first.intValue();
+                    }
+                } catch (DirectProgram.Unsure e) {
+                    // cel-java decides
+                }
+            }
             try {
                 return ((Long) program.eval(variables(request))).intValue();
             } catch (CelEvaluationException e) {
@@ -153,6 +183,41 @@ public class CelConditions implements ConditionCompiler {
                 throw new Condition.Failure(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         };
+    }
+
+    /** A condition parsed and type-checked as a rule's {@code when}, or why it is not one. */
+    static CelAbstractSyntaxTree check(String expression) {
+        return check(CEL, expression);
+    }
+
+    /** cel-java's own program for a checked condition. */
+    static CelRuntime.Program program(CelAbstractSyntaxTree ast) {
+        return program(CEL, ast);
+    }
+
+    private static CelAbstractSyntaxTree check(Cel cel, String expression) {
+        CelValidationResult result;
+        try {
+            result = cel.compile(expression);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()));
+        }
+        if (result.hasError()) {
+            throw new IllegalArgumentException(result.getErrorString().strip());
+        }
+        try {
+            return result.getAst();
+        } catch (CelValidationException e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static CelRuntime.Program program(Cel cel, CelAbstractSyntaxTree ast) {
+        try {
+            return cel.createProgram(ast);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()));
+        }
     }
 
     static Map<String, Object> variables(PolicyRequest request) {

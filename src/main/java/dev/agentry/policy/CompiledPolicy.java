@@ -16,13 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CompiledPolicy {
 
-    private record CompiledRule(Policy.Rule rule, Condition condition) {}
+    /** A rule, its compiled condition (null for none) and the decision it makes when it holds. */
+    private record CompiledRule(Policy.Rule rule, Condition condition, Decision decision) {}
 
     private final Policy policy;
     private final List<CompiledRule> rules;
     private final ConditionCompiler compiler;
     private final Map<String, ToolPlan> plans = new ConcurrentHashMap<>();
     private final Redaction redaction;
+    private final Decision fallback;
 
     private CompiledPolicy(Policy policy, List<CompiledRule> rules, ConditionCompiler compiler) {
         this.policy = policy;
@@ -30,6 +32,11 @@ public final class CompiledPolicy {
         this.compiler = compiler;
         this.redaction =
                 policy.redact() == null ? Redaction.NONE : policy.redact().redaction();
+        this.fallback = Decision.of(
+                policy.fallback(),
+                policy.name(),
+                "default",
+                "no rule of policy '" + policy.name() + "' matched; its default is " + policy.fallback());
     }
 
     /** The masks of the policy's {@code redact} block, compiled once. */
@@ -55,7 +62,8 @@ public final class CompiledPolicy {
                             "of rule '" + rule.name() + "' is not a valid condition: " + e.getMessage());
                 }
             }
-            rules.add(new CompiledRule(rule, condition));
+            rules.add(new CompiledRule(
+                    rule, condition, Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason())));
         }
         return new CompiledPolicy(policy, List.copyOf(rules), compiler);
     }
@@ -78,15 +86,7 @@ public final class CompiledPolicy {
         } catch (Condition.Failure e) {
             return failedRule(plan, request);
         }
-        if (first < 0) {
-            return Decision.of(
-                    policy.fallback(),
-                    policy.name(),
-                    "default",
-                    "no rule of policy '" + policy.name() + "' matched; its default is " + policy.fallback());
-        }
-        Policy.Rule rule = plan.rules().get(first).rule();
-        return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+        return first < 0 ? fallback : plan.rules().get(first).decision();
     }
 
     /**
@@ -126,11 +126,11 @@ public final class CompiledPolicy {
         for (CompiledRule compiled : plan.rules()) {
             Policy.Rule rule = compiled.rule();
             if (compiled.condition() == null) {
-                return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+                return compiled.decision();
             }
             try {
                 if (compiled.condition().holds(request)) {
-                    return Decision.of(rule.effect(), policy.name(), rule.name(), rule.reason());
+                    return compiled.decision();
                 }
             } catch (Condition.Failure e) {
                 return new Decision.Deny(

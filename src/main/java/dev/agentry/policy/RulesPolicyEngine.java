@@ -38,20 +38,37 @@ public class RulesPolicyEngine implements PolicyEngine {
 
     /** @param draft a policy in place of the file of its name, or beside the others; null for none */
     private Decision decide(PolicyRequest request, CompiledPolicy draft) {
-        Set<String> names = names(request.policies());
         if (draft != null) {
+            Set<String> names = names(request.policies());
             names.add(draft.policy().name());
+            Decision strictest = null;
+            for (String name : names) {
+                strictest = stricter(
+                        strictest, name.equals(draft.policy().name()) ? draft.decide(request) : decide(name, request));
+            }
+            return strictest;
         }
+        // The common case, without a set: the agent's policies, then the global ones it does not name.
         Decision strictest = null;
-        for (String name : names) {
-            Decision decision = draft != null && name.equals(draft.policy().name())
-                    ? draft.decide(request)
-                    : compiled(name).map(policy -> policy.decide(request)).orElseGet(() -> unreadable(name));
-            if (strictest == null || decision.severity() > strictest.severity()) {
-                strictest = decision;
+        for (String name : request.policies()) {
+            strictest = stricter(strictest, decide(name, request));
+        }
+        for (String name : global) {
+            if (!request.policies().contains(name)) {
+                strictest = stricter(strictest, decide(name, request));
             }
         }
         return strictest == null ? NO_POLICY : strictest;
+    }
+
+    private Decision decide(String name, PolicyRequest request) {
+        Optional<CompiledPolicy> policy = compiled(name);
+        return policy.isPresent() ? policy.get().decide(request) : unreadable(name);
+    }
+
+    /** Of equally restrictive decisions the first is kept. */
+    private static Decision stricter(Decision strictest, Decision decision) {
+        return strictest == null || decision.severity() > strictest.severity() ? decision : strictest;
     }
 
     @Override

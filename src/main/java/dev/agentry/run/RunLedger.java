@@ -109,31 +109,57 @@ final class RunLedger {
     }
 
     static String canonical(JsonNode node) {
+        StringBuilder text = new StringBuilder(64);
+        canonical(node, text);
+        return text.toString();
+    }
+
+    private static void canonical(JsonNode node, StringBuilder text) {
         if (node.isObject()) {
-            StringBuilder text = new StringBuilder("{");
-            List<String> names = new ArrayList<>();
+            List<String> names = new ArrayList<>(node.size());
             node.fieldNames().forEachRemaining(names::add);
             names.sort(null);
+            text.append('{');
             for (int i = 0; i < names.size(); i++) {
                 if (i > 0) {
                     text.append(',');
                 }
-                text.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(names.get(i)))
-                        .append(':')
-                        .append(canonical(node.get(names.get(i))));
+                quoted(names.get(i), text);
+                text.append(':');
+                canonical(node.get(names.get(i)), text);
             }
-            return text.append('}').toString();
-        }
-        if (node.isArray()) {
-            StringBuilder text = new StringBuilder("[");
+            text.append('}');
+        } else if (node.isArray()) {
+            text.append('[');
             for (int i = 0; i < node.size(); i++) {
                 if (i > 0) {
                     text.append(',');
                 }
-                text.append(canonical(node.get(i)));
+                canonical(node.get(i), text);
             }
-            return text.append(']').toString();
+            text.append(']');
+        } else if (node.isTextual()) {
+            quoted(node.textValue(), text);
+        } else if (node.isNumber() || node.isBoolean() || node.isNull()) {
+            text.append(node.asText());
+        } else {
+            text.append(node.toString());
         }
-        return node.toString();
+    }
+
+    /** A JSON string: quotes, backslashes and control characters escaped, so distinct texts stay distinct. */
+    private static void quoted(String value, StringBuilder text) {
+        text.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                text.append('\\').append(c);
+            } else if (c < 0x20) {
+                text.append("\\u").append(String.format("%04x", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        text.append('"');
     }
 }

@@ -47,6 +47,15 @@ public final class ChatModelClient implements ModelClient {
 
     private record Specifications(List<FunctionSpec> functions, List<ToolSpecification> tools) {}
 
+    /**
+     * The messages of the last request, converted: a run's next request repeats its messages and adds
+     * a few, so only those are converted again. Compared by identity; when runs share this client and
+     * interleave, a request that does not continue the last one is converted whole.
+     */
+    private volatile Converted lastConverted = new Converted("", List.of(), List.of());
+
+    private record Converted(String instructions, List<Message> source, List<ChatMessage> messages) {}
+
     /** @param endpoint how to name the endpoint in errors, such as {@code openai gpt-4o-mini at https://...} */
     public ChatModelClient(ChatModel model, String endpoint) {
         this.model = requireNonNull(model, "model");
@@ -73,12 +82,18 @@ public final class ChatModelClient implements ModelClient {
         return reply(response);
     }
 
-    private static List<ChatMessage> messages(ModelRequest request) {
-        List<ChatMessage> messages = new ArrayList<>(request.messages().size() + 1);
-        if (!request.instructions().isBlank()) {
+    private List<ChatMessage> messages(ModelRequest request) {
+        List<Message> source = request.messages();
+        Converted last = lastConverted;
+        int reused = last.instructions().equals(request.instructions()) ? sameStart(last.source(), source) : 0;
+        boolean system = !request.instructions().isBlank();
+        List<ChatMessage> messages = new ArrayList<>(source.size() + 1);
+        if (reused > 0) {
+            messages.addAll(last.messages().subList(0, reused + (system ? 1 : 0)));
+        } else if (system) {
             messages.add(SystemMessage.from(request.instructions()));
         }
-        for (Message message : request.messages()) {
+        for (Message message : source.subList(reused, source.size())) {
             messages.add(
                     switch (message) {
                         case Message.User user -> UserMessage.from(user.text());
@@ -87,7 +102,18 @@ public final class ChatModelClient implements ModelClient {
                             ToolExecutionResultMessage.from(output.requestId(), output.name(), output.content());
                     });
         }
+        lastConverted = new Converted(request.instructions(), List.copyOf(source), List.copyOf(messages));
         return messages;
+    }
+
+    /** How many messages at the start of {@code next} are the very ones of {@code previous}. */
+    private static int sameStart(List<Message> previous, List<Message> next) {
+        int n = Math.min(previous.size(), next.size());
+        int i = 0;
+        while (i < n && previous.get(i) == next.get(i)) {
+            i++;
+        }
+        return i;
     }
 
     private static AiMessage assistant(Message.Assistant assistant) {

@@ -60,6 +60,9 @@ public final class ArgumentSchema {
     }
 
     private static List<String> messages(Set<ValidationMessage> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
         return messages.stream()
                 .sorted(Comparator.comparing(ValidationMessage::getMessage))
                 .map(ValidationMessage::getMessage)

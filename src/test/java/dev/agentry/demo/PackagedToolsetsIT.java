@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,12 @@ class PackagedToolsetsIT {
         for (String file : new String[] {"echo.yaml", "pets.yaml", "notes.yaml"}) {
             Files.copy(assets.resolve(file), tools.resolve(file));
         }
+        // The notebook may also tell what environment its server process sees, given one variable.
+        Files.writeString(
+                tools.resolve("notes.yaml"),
+                Files.readString(tools.resolve("notes.yaml"))
+                                .replace("allow: [add_note, list_notes]", "allow: [add_note, list_notes, environment]")
+                        + "env:\n  NOTES_MODE: ${TEST_NOTES_MODE}\n");
         Files.createDirectories(tools.resolve("specs"));
         Files.copy(assets.resolve("specs/petstore.yaml"), tools.resolve("specs/petstore.yaml"));
         int port = PackagedService.freePort();
@@ -55,6 +63,8 @@ class PackagedToolsetsIT {
         environment.put("TEST_TOOLS_TOKEN", "packaged-test-token-4711");
         environment.put("TEST_JAVA", ProcessHandle.current().info().command().orElse("java"));
         environment.put("TEST_CLASSPATH", System.getProperty("java.class.path"));
+        environment.put("TEST_NOTES_MODE", "plain-notes");
+        environment.put("AGENTRY_DATABASE_PASSWORD", "service-only-secret-4711");
         Process service = builder.start();
         try {
             JsonNode toolsets = new ObjectMapper().readTree(awaitTools(port));
@@ -70,6 +80,26 @@ class PackagedToolsetsIT {
                     .containsExactly("list_pets", "show_pet_by_id");
             assertThat(find(toolsets, "notes").path("tools").findValuesAsText("name"))
                     .contains("add_note", "list_notes");
+
+            // A stdio server sees its own env: and the basics, none of the service's other variables.
+            HttpResponse<String> seen = HTTP.send(
+                    PackagedService.request(port, "/v1/tools/notes/environment/test", ADMIN_KEY)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
+            JsonNode names = new ObjectMapper()
+                    .readTree(new ObjectMapper()
+                            .readTree(seen.body())
+                            .at("/output")
+                            .asText());
+            List<String> variables = new ArrayList<>();
+            names.forEach(name -> variables.add(name.asText()));
+            assertThat(variables).contains("NOTES_MODE", "PATH");
+            assertThat(variables)
+                    .doesNotContain(
+                            "AGENTRY_DATABASE_PASSWORD", "TEST_TOOLS_TOKEN", "TEST_CLASSPATH", "TEST_NOTES_MODE");
         } finally {
             service.destroy();
             if (!service.waitFor(20, TimeUnit.SECONDS)) {

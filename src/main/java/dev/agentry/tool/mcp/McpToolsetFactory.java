@@ -92,7 +92,7 @@ public class McpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Mcp> 
                         .timeout(definition.timeout())
                         .build()
                 : new StdioMcpTransport.Builder()
-                        .command(definition.command())
+                        .command(stdioCommand(definition))
                         .environment(reveal(definition.env()))
                         .logEvents(false)
                         .build();
@@ -110,6 +110,26 @@ public class McpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Mcp> 
                     + (definition.url() != null ? definition.url() : "its command " + definition.command()) + ": "
                     + e.getMessage());
         }
+    }
+
+    /** The server's command, run with none of the service's environment but the basics and its {@code env:}. */
+    private static List<String> stdioCommand(ToolsetDefinition.Mcp definition) {
+        // Started through env, a missing program would only show as a server that never answers.
+        if (!StdioEnvironment.exists(definition.command().getFirst(), System.getenv("PATH"))) {
+            throw new AgentryException.Unavailable("MCP toolset '" + definition.name()
+                    + "' could not connect to its command " + definition.command() + ": no such program '"
+                    + definition.command().getFirst() + "'; fix 'command' in tools/" + definition.name()
+                    + ".yaml");
+        }
+        Set<String> own = definition.env() == null ? Set.of() : definition.env().keySet();
+        return StdioEnvironment.command(definition.command(), System.getenv(), own)
+                .orElseGet(() -> {
+                    LOG.warnf(
+                            "MCP toolset '%s': no env program (/usr/bin/env) to start its server with a clean"
+                                    + " environment; the server inherits the service's",
+                            definition.name());
+                    return definition.command();
+                });
     }
 
     /** The server's tool as Agentry names and describes it; the server's own name is kept for calls. */

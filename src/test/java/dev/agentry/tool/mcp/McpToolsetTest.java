@@ -3,6 +3,7 @@ package dev.agentry.tool.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.AgentryException;
 import dev.agentry.asset.Secret;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,7 +103,34 @@ class McpToolsetTest {
         assertThatThrownBy(() -> factory.create(notes(List.of("add_note", "delete_all"), Map.of())))
                 .isInstanceOf(AgentryException.InvalidInput.class)
                 .hasMessage("MCP toolset 'notes' allows [delete_all], which the server does not offer; it offers"
-                        + " [add_note, fail, list_notes]. Fix the names in tools/notes.yaml");
+                        + " [add_note, environment, fail, list_notes]. Fix the names in tools/notes.yaml");
+    }
+
+    @Test
+    void a_stdio_server_sees_only_the_basics_and_its_own_env() throws Exception {
+        Tool environment =
+                factory.create(notes(List.of("environment"), Map.of())).getFirst();
+
+        JsonNode names = JSON.readTree(call(environment, "{}").modelText());
+
+        List<String> seen = new java.util.ArrayList<>();
+        names.forEach(name -> seen.add(name.asText()));
+        assertThat(seen).contains("NOTES_MODE", "PATH");
+        assertThat(seen)
+                .allMatch(name ->
+                        name.equals("NOTES_MODE") || StdioEnvironment.KEPT.contains(name) || name.startsWith("LC_"));
+    }
+
+    @Test
+    void the_server_is_started_without_every_other_variable_of_the_service() {
+        List<String> command = StdioEnvironment.command(
+                        List.of("npx", "server"),
+                        Map.of("PATH", "/bin", "DATABASE_PASSWORD", "x", "GITHUB_TOKEN", "y", "LC_ALL", "C"),
+                        Set.of("GITHUB_TOKEN"))
+                .orElseThrow();
+
+        assertThat(command).endsWith("-u", "DATABASE_PASSWORD", "npx", "server");
+        assertThat(String.join(" ", command)).doesNotContain("GITHUB_TOKEN", "PATH", "LC_ALL", "=");
     }
 
     @Test

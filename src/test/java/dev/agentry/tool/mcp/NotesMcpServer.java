@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * A small MCP server over stdio (newline-delimited JSON-RPC 2.0, as the MCP specification's stdio
  * transport says), for tests: a note book with {@code add_note} (writes), {@code list_notes}
- * (read-only) and {@code fail} (always an error result). Started as its own process by the tests,
+ * (read-only), {@code environment} (the names of the environment variables the server sees) and
+ * {@code fail} (always an error result). Started as its own process by the tests,
  * with {@code java -cp <test classpath> dev.agentry.tool.mcp.NotesMcpServer}.
  */
 public final class NotesMcpServer {
@@ -66,6 +67,9 @@ public final class NotesMcpServer {
                  {"name": "list_notes", "description": "Lists the notes as JSON.",
                   "inputSchema": {"type": "object", "properties": {}},
                   "annotations": {"readOnlyHint": true}},
+                 {"name": "environment", "description": "Names the environment variables the server sees.",
+                  "inputSchema": {"type": "object", "properties": {}},
+                  "annotations": {"readOnlyHint": true}},
                  {"name": "fail", "description": "Always fails.",
                   "inputSchema": {"type": "object", "properties": {}}}]""");
     }
@@ -82,6 +86,11 @@ public final class NotesMcpServer {
                 ArrayNode notes = JSON.createArrayNode();
                 NOTES.forEach(notes::add);
                 content.addObject().put("type", "text").put("text", notes.toString());
+            }
+            case "environment" -> {
+                ArrayNode names = JSON.createArrayNode();
+                System.getenv().keySet().stream().sorted().forEach(names::add);
+                content.addObject().put("type", "text").put("text", names.toString());
             }
             default -> {
                 content.addObject().put("type", "text").put("text", "the notebook is on fire");

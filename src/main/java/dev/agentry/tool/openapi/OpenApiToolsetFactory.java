@@ -48,6 +48,11 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private static final int MAX_REF_DEPTH = 32;
+    /**
+     * Schema nodes one parameter or body may become once its {@code $ref}s are inlined: a few
+     * kilobytes of references to references can otherwise expand until memory runs out.
+     */
+    static final int MAX_INLINED_NODES = 50_000;
 
     private final Path toolsDir;
     private final HttpToolsetFactory http;
@@ -243,16 +248,29 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
 
     /** A schema with local references inlined and OpenAPI 3.0's boolean exclusive bounds dropped. */
     private static JsonNode schema(JsonNode document, JsonNode schema) {
-        JsonNode resolved = inline(document, schema, 0);
+        JsonNode resolved = inline(document, schema, 0, new int[] {0});
         return resolved.isObject() ? resolved : JSON.createObjectNode();
     }
 
-    private static JsonNode inline(JsonNode document, JsonNode node, int depth) {
+    /**
+     * @param made the nodes made so far for this schema, bounded by {@link #MAX_INLINED_NODES}
+     * @throws IllegalArgumentException past that bound, or for a keyword that would make the schema
+     *     library look elsewhere ({@code $dynamicRef})
+     */
+    private static JsonNode inline(JsonNode document, JsonNode node, int depth, int[] made) {
+        if (++made[0] > MAX_INLINED_NODES) {
+            throw new IllegalArgumentException("its schema's $refs expand to more than " + MAX_INLINED_NODES
+                    + " nodes; simplify the schema or describe this operation by hand in an http toolset");
+        }
         if (node.isObject()) {
             if (node.has("$ref")) {
                 return depth >= MAX_REF_DEPTH
                         ? JSON.createObjectNode()
-                        : inline(document, resolve(document, node, depth), depth + 1);
+                        : inline(document, resolve(document, node, depth), depth + 1, made);
+            }
+            if (node.has("$dynamicRef")) {
+                throw new IllegalArgumentException(
+                        "its schema uses $dynamicRef, which Agentry does not resolve; only #/ references are");
             }
             ObjectNode copy = JSON.createObjectNode();
             node.properties().forEach(field -> {
@@ -261,20 +279,25 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
                         && field.getValue().isBoolean()) {
                     return;
                 }
-                if (key.equals("nullable") || key.equals("example") || key.equals("xml")) {
+                // Identifiers a schema library would resolve (and fetch) against: references are inlined here.
+                if (IGNORED.contains(key)) {
                     return;
                 }
-                copy.set(key, inline(document, field.getValue(), depth));
+                copy.set(key, inline(document, field.getValue(), depth, made));
             });
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = JSON.createArrayNode();
-            node.forEach(element -> copy.add(inline(document, element, depth)));
+            node.forEach(element -> copy.add(inline(document, element, depth, made)));
             return copy;
         }
         return node;
     }
+
+    /** Keywords dropped from inlined schemas: OpenAPI's own, and identifiers that point elsewhere. */
+    private static final java.util.Set<String> IGNORED =
+            java.util.Set.of("nullable", "example", "xml", "$id", "$schema", "$anchor", "$dynamicAnchor");
 
     /** Follows a {@code $ref} to {@code #/...} in the same document; anything else stays as it is. */
     private static JsonNode resolve(JsonNode document, JsonNode node, int depth) {
@@ -306,6 +329,17 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
                     variable.getValue().path("default").asText(""));
         }
         if (ToolsetDefinition.isHttpUrl(url)) {
+            if (ToolsetDefinition.isHttpUrl(definition.spec())
+                    && !sameOrigin(url, definition.spec())
+                    && !listed(definition.allowedHosts(), URI.create(url).getHost())) {
+                // A fetched document must not choose where the toolset's credentials go.
+                throw invalid(
+                        definition,
+                        "base-url",
+                        "is needed: the fetched document names its server '" + url + "', not the host it came"
+                                + " from, and only a host you name receives the toolset's credentials; write"
+                                + " base-url: " + url + " (or list its host in allowed-hosts)");
+            }
             return url;
         }
         if (!url.isEmpty() && ToolsetDefinition.isHttpUrl(definition.spec())) {
@@ -316,6 +350,22 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
                 "base-url",
                 "is needed: the document's first server is '" + url + "', not a full URL; write base-url:"
                         + " https://api.example.com");
+    }
+
+    private static boolean sameOrigin(String a, String b) {
+        URI x = URI.create(a);
+        URI y = URI.create(b);
+        return x.getScheme().equalsIgnoreCase(y.getScheme())
+                && String.valueOf(x.getHost()).equalsIgnoreCase(String.valueOf(y.getHost()))
+                && port(x) == port(y);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static boolean listed(List<String> hosts, String host) {
+        return hosts != null && host != null && hosts.stream().anyMatch(listed -> listed.equalsIgnoreCase(host));
     }
 
     private JsonNode read(ToolsetDefinition.OpenApi definition) {
@@ -355,23 +405,57 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
         return Files.readAllBytes(file);
     }
 
-    private static byte[] fetch(String url, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * The document at {@code url}: over HTTPS (plain HTTP only to this machine), without following
+     * redirects, at most {@link #MAX_DOCUMENT_BYTES}, all within {@code timeout}.
+     */
+    static byte[] fetch(String url, Duration timeout) throws IOException, InterruptedException {
+        URI uri = URI.create(url);
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !loopback(uri.getHost())) {
+            throw new IOException("documents are fetched over HTTPS only (plain HTTP only from this machine);"
+                    + " use an https URL, or save the document in tools/ and name its path");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
         HttpClient client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(timeout)
                 .build();
         HttpResponse<InputStream> response = client.send(
-                HttpRequest.newBuilder(URI.create(url))
+                HttpRequest.newBuilder(uri)
                         .timeout(timeout)
                         .header("Accept", "application/json, application/yaml")
                         .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 == 3) {
+                throw new IOException("HTTP " + response.statusCode() + " from " + url + " redirects to "
+                        + response.headers().firstValue("Location").orElse("nowhere")
+                        + "; redirects are not followed, name the document's own URL");
+            }
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode() + " from " + url);
             }
-            return body.readNBytes(MAX_DOCUMENT_BYTES + 1);
+            // The request's timeout ends with the headers; a body that trickles is bounded here.
+            java.util.concurrent.FutureTask<byte[]> read =
+                    new java.util.concurrent.FutureTask<>(() -> body.readNBytes(MAX_DOCUMENT_BYTES + 1));
+            Thread.ofVirtual().start(read);
+            try {
+                return read.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                read.cancel(true);
+                throw new IOException("it did not arrive within " + timeout + " from " + url);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
+            }
         }
+    }
+
+    static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1");
     }
 
     private static AgentryException.InvalidInput invalid(

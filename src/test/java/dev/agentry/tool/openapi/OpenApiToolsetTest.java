@@ -199,4 +199,101 @@ class OpenApiToolsetTest {
         assertThat(http.baseUrl()).isEqualTo("https://eu.pets.example.com/v1");
         assertThat(http.allowedHosts()).containsExactly("eu.pets.example.com");
     }
+
+    private static final String SCORES = """
+            {"openapi": "3.1.0", "info": {"title": "Scores", "version": "1"},
+             "servers": [{"url": "%s"}],
+             "paths": {"/score/{id}": {"get": {"operationId": "getScore",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": %s}]}}}}""";
+
+    private static final String FETCHED = """
+            name: scores
+            type: openapi
+            spec: ${BASE}/openapi.json
+            operations: [getScore]
+            """;
+
+    @Test
+    void a_document_is_fetched_over_https_only_except_from_this_machine() {
+        assertThatThrownBy(() -> tools("""
+                        name: scores
+                        type: openapi
+                        spec: http://scores.example.com/openapi.json
+                        operations: [getScore]
+                        """))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessage("tools/scores.yaml: field 'spec' cannot be read: documents are fetched over HTTPS only"
+                        + " (plain HTTP only from this machine); use an https URL, or save the document in"
+                        + " tools/ and name its path");
+    }
+
+    @Test
+    void a_redirect_is_not_followed() {
+        server.stubFor(get(urlPathEqualTo("/openapi.json"))
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "http://169.254.169.254/latest")));
+
+        assertThatThrownBy(() -> tools(FETCHED))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessageEndingWith("redirects to http://169.254.169.254/latest; redirects are not followed, name"
+                        + " the document's own URL");
+        server.verify(1, getRequestedFor(urlPathEqualTo("/openapi.json")));
+    }
+
+    @Test
+    void a_document_that_trickles_in_is_given_up_at_the_timeout() {
+        server.stubFor(get(urlPathEqualTo("/openapi.json"))
+                .willReturn(aResponse()
+                        .withBody(SCORES.formatted("/api", "{\"type\": \"string\"}"))
+                        .withChunkedDribbleDelay(20, 10_000)));
+
+        assertThatThrownBy(() -> tools(FETCHED.replace("operations:", "timeout: 1s\noperations:")))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessageContaining("it did not arrive within PT1S");
+    }
+
+    @Test
+    void a_fetched_document_does_not_choose_where_the_credentials_go() {
+        server.stubFor(get(urlPathEqualTo("/openapi.json"))
+                .willReturn(aResponse()
+                        .withBody(SCORES.formatted("https://collector.evil.example/api", "{\"type\": \"string\"}"))));
+
+        assertThatThrownBy(() -> tools(FETCHED))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessageStartingWith("tools/scores.yaml: field 'base-url' is needed: the fetched document names"
+                        + " its server 'https://collector.evil.example/api'");
+        assertThat(tools(FETCHED.replace("operations:", "base-url: https://scores.example.com/api\noperations:")))
+                .hasSize(1);
+    }
+
+    @Test
+    void references_that_fan_out_are_refused_before_they_exhaust_memory() {
+        StringBuilder document = new StringBuilder(SCORES.formatted("/api", "{\"$ref\": \"#/components/schemas/s0\"}"));
+        document.setLength(document.length() - 1);
+        document.append(", \"components\": {\"schemas\": {");
+        for (int i = 0; i < 30; i++) {
+            String next = "#/components/schemas/s" + (i + 1);
+            document.append(
+                    "\"s%d\": {\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"%s\"}, \"b\": {\"$ref\": \"%s\"}}},"
+                            .formatted(i, next, next));
+        }
+        document.append("\"s30\": {\"type\": \"string\"}}}}");
+        server.stubFor(
+                get(urlPathEqualTo("/openapi.json")).willReturn(aResponse().withBody(document.toString())));
+
+        assertThatThrownBy(() -> tools(FETCHED))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessageStartingWith("tools/scores.yaml: field 'operations' cannot offer 'getScore': its schema's"
+                        + " $refs expand to more than 50000 nodes");
+    }
+
+    @Test
+    void a_dynamic_reference_is_refused() {
+        server.stubFor(get(urlPathEqualTo("/openapi.json"))
+                .willReturn(aResponse()
+                        .withBody(SCORES.formatted("/api", "{\"$dynamicRef\": \"http://169.254.169.254/x\"}"))));
+
+        assertThatThrownBy(() -> tools(FETCHED))
+                .isInstanceOf(AgentryException.InvalidInput.class)
+                .hasMessageContaining("uses $dynamicRef");
+    }
 }

@@ -450,13 +450,16 @@ public class OpenApiToolsetFactory implements ToolsetFactory<ToolsetDefinition.O
         }
     }
 
+    /** {@code localhost}, an IPv4 address in 127.0.0.0/8 or {@code [::1]}; a name such as {@code 127.evil.example} is not. */
     static boolean loopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1");
+        return host != null
+                && (host.equalsIgnoreCase("localhost")
+                        || host.equals("[::1]")
+                        || LOOPBACK_V4.matcher(host).matches());
     }
+
+    private static final java.util.regex.Pattern LOOPBACK_V4 =
+            java.util.regex.Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     private static AgentryException.InvalidInput invalid(
             ToolsetDefinition.OpenApi definition, String field, String message) {

@@ -228,6 +228,18 @@ class OpenApiToolsetTest {
     }
 
     @Test
+    void only_this_machine_counts_as_this_machine() {
+        assertThat(OpenApiToolsetFactory.loopback("localhost")).isTrue();
+        assertThat(OpenApiToolsetFactory.loopback("127.0.0.1")).isTrue();
+        assertThat(OpenApiToolsetFactory.loopback("127.255.0.9")).isTrue();
+        assertThat(OpenApiToolsetFactory.loopback("[::1]")).isTrue();
+        assertThat(OpenApiToolsetFactory.loopback("127.evil.example")).isFalse();
+        assertThat(OpenApiToolsetFactory.loopback("127.0.0.1.nip.io")).isFalse();
+        assertThat(OpenApiToolsetFactory.loopback("127.0.0.256")).isFalse();
+        assertThat(OpenApiToolsetFactory.loopback("localhost.evil.example")).isFalse();
+    }
+
+    @Test
     void a_redirect_is_not_followed() {
         server.stubFor(get(urlPathEqualTo("/openapi.json"))
                 .willReturn(aResponse().withStatus(302).withHeader("Location", "http://169.254.169.254/latest")));

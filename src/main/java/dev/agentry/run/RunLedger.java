@@ -2,6 +2,7 @@ package dev.agentry.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.policy.PolicyRequest;
+import dev.agentry.tool.JsonText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class RunLedger {
 
     private int decided;
     /** Calls per tool id; replaced, never changed, when a call is decided. */
-    private Map<String, Integer> calls;
+    private ToolCounts calls;
     /** Allowed calls by tool id and canonical arguments. */
     private final Map<String, Integer> identical = new HashMap<>();
 
@@ -48,9 +49,7 @@ final class RunLedger {
         this.runId = runId;
         this.trigger = trigger;
         this.startedAt = startedAt;
-        Map<String, Integer> zero = new HashMap<>();
-        tools.forEach(tool -> zero.put(tool, 0));
-        calls = Map.copyOf(zero);
+        calls = ToolCounts.zero(tools);
     }
 
     synchronized PolicyRequest.RunFacts facts(Instant now) {
@@ -74,9 +73,7 @@ final class RunLedger {
         if (origin.equals("code")) {
             codeCalls++;
         }
-        Map<String, Integer> counted = new HashMap<>(calls);
-        counted.merge(tool, 1, Integer::sum);
-        calls = Map.copyOf(counted);
+        calls = calls.plusOne(tool);
         if (effect.equals("allow")) {
             identical.merge(key, 1, Integer::sum);
         }
@@ -124,7 +121,7 @@ final class RunLedger {
                 if (i > 0) {
                     text.append(',');
                 }
-                quoted(names.get(i), text);
+                JsonText.quote(names.get(i), text);
                 text.append(':');
                 canonical(node.get(names.get(i)), text);
             }
@@ -139,27 +136,9 @@ final class RunLedger {
             }
             text.append(']');
         } else if (node.isTextual()) {
-            quoted(node.textValue(), text);
-        } else if (node.isNumber() || node.isBoolean() || node.isNull()) {
-            text.append(node.asText());
+            JsonText.quote(node.textValue(), text);
         } else {
-            text.append(node.toString());
+            text.append(JsonText.compact(node));
         }
-    }
-
-    /** A JSON string: quotes, backslashes and control characters escaped, so distinct texts stay distinct. */
-    private static void quoted(String value, StringBuilder text) {
-        text.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                text.append('\\').append(c);
-            } else if (c < 0x20) {
-                text.append("\\u").append(String.format("%04x", (int) c));
-            } else {
-                text.append(c);
-            }
-        }
-        text.append('"');
     }
 }

@@ -28,8 +28,20 @@ class RunLedgerTest {
         assertThat(key("{\"a\": \"b\\\",\\\"c\\\":\\\"d\"}")).isNotEqualTo(key("{\"a\": \"b\", \"c\": \"d\"}"));
         assertThat(key("{\"a\": \"line\\nbreak\"}"))
                 .isNotEqualTo(key("{\"a\": \"line\\\\nbreak\"}"))
-                .endsWith("{\"a\":\"line\\u000abreak\"}");
+                .endsWith("{\"a\":\"line\\nbreak\"}");
         assertThat(key("{\"a\": [1, 2]}")).isNotEqualTo(key("{\"a\": [2, 1]}"));
         assertThat(key("{\"a\": 1.5}")).isNotEqualTo(key("{\"a\": 15}"));
+    }
+
+    @Test
+    void counts_are_snapshots_that_a_later_call_does_not_change() {
+        ToolCounts zero = ToolCounts.zero(java.util.List.of("crm.find", "crm.create_task"));
+        ToolCounts one = zero.plusOne("crm.create_task");
+        ToolCounts other = one.plusOne("mail.send");
+
+        assertThat(zero).isEqualTo(java.util.Map.of("crm.find", 0, "crm.create_task", 0));
+        assertThat(one).isEqualTo(java.util.Map.of("crm.find", 0, "crm.create_task", 1));
+        assertThat(other).isEqualTo(java.util.Map.of("crm.find", 0, "crm.create_task", 1, "mail.send", 1));
+        assertThat(other.get("nothing")).isNull();
     }
 }

@@ -40,7 +40,7 @@ public sealed interface ToolResult permits ToolResult.Success, ToolResult.Failur
 
         @Override
         public String modelText() {
-            return value.isTextual() ? value.asText() : value.toString();
+            return value.isTextual() ? value.asText() : JsonText.compact(value);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.agentry.policy;
 
 import dev.agentry.asset.AssetEntry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -75,18 +76,16 @@ public class RulesPolicyEngine implements PolicyEngine {
     public Redactions redactions(List<String> policies) {
         Redaction model = Redaction.NONE;
         Redaction store = Redaction.NONE;
-        for (String name : names(policies)) {
-            Optional<CompiledPolicy> policy = compiled(name);
-            if (policy.isEmpty() || policy.get().policy().redact() == null) {
+        for (CompiledPolicy policy : bound(policies)) {
+            Policy.Redact redact = policy.policy().redact();
+            if (redact == null) {
                 continue;
             }
-            Policy.Redact redact = policy.get().policy().redact();
-            Redaction masks = policy.get().redaction();
             if (redact.in().contains("model")) {
-                model = model.and(masks);
+                model = model.and(policy.redaction());
             }
             if (redact.in().contains("store")) {
-                store = store.and(masks);
+                store = store.and(policy.redaction());
             }
         }
         return new Redactions(model, store);
@@ -94,13 +93,24 @@ public class RulesPolicyEngine implements PolicyEngine {
 
     @Override
     public boolean offered(List<String> policies, String tool) {
-        for (String name : names(policies)) {
-            Optional<CompiledPolicy> policy = compiled(name);
-            if (policy.isPresent() && policy.get().deniesOutright(tool)) {
+        for (CompiledPolicy policy : bound(policies)) {
+            if (policy.deniesOutright(tool)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The readable policies among the agent's and the global ones, each once, the agent's first. */
+    private List<CompiledPolicy> bound(List<String> policies) {
+        List<CompiledPolicy> bound = new ArrayList<>(policies.size() + global.size());
+        for (String name : policies) {
+            compiled(name).filter(policy -> !bound.contains(policy)).ifPresent(bound::add);
+        }
+        for (String name : global) {
+            compiled(name).filter(policy -> !bound.contains(policy)).ifPresent(bound::add);
+        }
+        return bound;
     }
 
     /** The agent's policies, then the global ones; of equally restrictive decisions the first is reported. */

@@ -102,7 +102,8 @@ public final class ChatModelClient implements ModelClient {
                             ToolExecutionResultMessage.from(output.requestId(), output.name(), output.content());
                     });
         }
-        lastConverted = new Converted(request.instructions(), List.copyOf(source), List.copyOf(messages));
+        // Kept as it is: nothing changes this list after, and langchain4j's request copies it.
+        lastConverted = new Converted(request.instructions(), source, messages);
         return messages;
     }
 

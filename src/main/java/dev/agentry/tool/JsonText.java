@@ -54,24 +54,44 @@ public final class JsonText {
     /** A JSON string: quotes, backslashes and control characters escaped, everything else as it is. */
     public static void quote(String value, StringBuilder text) {
         text.append('"');
-        int start = 0;
+        int first = firstToEscape(value);
+        if (first < 0) {
+            // The common case: copied whole, which is far faster than a range of a CharSequence.
+            text.append(value).append('"');
+            return;
+        }
+        text.append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> text.append("\\\"");
+                case '\\' -> text.append("\\\\");
+                case '\n' -> text.append("\\n");
+                case '\r' -> text.append("\\r");
+                case '\t' -> text.append("\\t");
+                case '\b' -> text.append("\\b");
+                case '\f' -> text.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        text.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                    } else {
+                        text.append(c);
+                    }
+                }
+            }
+        }
+        text.append('"');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static int firstToEscape(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c < 0x20) {
-                text.append(value, start, i);
-                switch (c) {
-                    case '"' -> text.append("\\\"");
-                    case '\\' -> text.append("\\\\");
-                    case '\n' -> text.append("\\n");
-                    case '\r' -> text.append("\\r");
-                    case '\t' -> text.append("\\t");
-                    case '\b' -> text.append("\\b");
-                    case '\f' -> text.append("\\f");
-                    default -> text.append(String.format("\\u%04X", (int) c));
-                }
-                start = i + 1;
+                return i;
             }
         }
-        text.append(value, start, value.length()).append('"');
+        return -1;
     }
 }

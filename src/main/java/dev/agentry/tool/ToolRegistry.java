@@ -5,16 +5,17 @@ import dev.agentry.asset.AssetEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every tool Agentry can call: the toolsets in {@code tools/} plus the built-in ones. Tools are
- * built once per toolset definition and rebuilt when its file changes.
+ * built once per toolset definition, each toolset on its own, and rebuilt when its file changes.
  */
 @ApplicationScoped
 public class ToolRegistry {
@@ -22,18 +23,25 @@ public class ToolRegistry {
     private final ToolsetCatalog catalog;
     private final Map<Class<?>, ToolsetFactory<?>> factories = new HashMap<>();
     private final Map<String, BuiltInToolset> builtIns = new LinkedHashMap<>();
-    private final Map<String, Built> built = new ConcurrentHashMap<>();
+    private final ToolsetBuilds builds;
+
+    /** How long a caller waits for a toolset being set up; the build itself goes on. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+    /** The first wait before a failed build is tried again; it doubles up to {@link #LAST_RETRY}. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
+    static final Duration LAST_RETRY = Duration.ofMinutes(5);
 
     ToolRegistry(
             ToolsetCatalog catalog,
             @Any Instance<ToolsetFactory<?>> factories,
-            @Any Instance<BuiltInToolset> builtIns) {
+            @Any Instance<BuiltInToolset> builtIns,
+            Clock clock) {
         this.catalog = catalog;
         factories.forEach(factory -> this.factories.put(factory.type(), factory));
         builtIns.forEach(toolset -> this.builtIns.put(toolset.name(), toolset));
+        this.builds = new ToolsetBuilds(clock, WAIT, FIRST_RETRY, LAST_RETRY);
     }
-
-    private record Built(ToolsetDefinition definition, List<Tool> tools) {}
 
     /**
      * A toolset as listed: its tools when it could be built, otherwise why not.
@@ -167,23 +175,9 @@ public class ToolRegistry {
         };
     }
 
-    private synchronized List<Tool> build(ToolsetDefinition definition) {
-        Built current = built.get(definition.name());
-        if (current != null && current.definition() == definition) {
-            return current.tools();
-        }
-        List<Tool> tools;
-        try {
-            tools = factoryFor(definition).create(definition);
-        } catch (AgentryException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new AgentryException.Unavailable(
-                    "toolset '" + definition.name() + "' could not be set up: " + e.getMessage());
-        }
-        Built fresh = new Built(definition, List.copyOf(tools));
-        built.put(definition.name(), fresh);
-        return fresh.tools();
+    /** The toolset's tools: each toolset is built on its own, and a failure is remembered for a while. */
+    private List<Tool> build(ToolsetDefinition definition) {
+        return builds.tools(definition, () -> factoryFor(definition).create(definition));
     }
 
     @SuppressWarnings("unchecked")

@@ -35,6 +35,9 @@ public final class RetryingHttpClient implements HttpClient {
 
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
+    /** The most a model's answer may hold: far more than any reply, far less than the service's memory. */
+    static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
+
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
     private final RetryPolicy policy;
@@ -54,7 +57,7 @@ public final class RetryingHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = send(request, BoundedText.handler(MAX_ANSWER_BYTES));
         return SuccessfulHttpResponse.builder()
                 .statusCode(response.statusCode())
                 .headers(response.headers().map())
@@ -99,6 +102,12 @@ public final class RetryingHttpClient implements HttpClient {
                 }
                 wait = delay.get();
             } catch (IOException e) {
+                if (e instanceof BoundedText.TooLarge || e.getCause() instanceof BoundedText.TooLarge) {
+                    throw new UncheckedIOException(
+                            "no usable answer from " + jdkRequest.uri() + ": "
+                                    + (e instanceof BoundedText.TooLarge ? e : e.getCause()).getMessage(),
+                            e);
+                }
                 if (attempt >= policy.maxAttempts()) {
                     throw new UncheckedIOException(
                             "no answer from " + jdkRequest.uri() + " after " + attempt + " attempts: " + e, e);
@@ -167,7 +176,8 @@ public final class RetryingHttpClient implements HttpClient {
                 return "";
             }
         }
-        return body == null ? "" : body.toString();
+        String text = body == null ? "" : body.toString();
+        return text.length() > 64 * 1024 ? text.substring(0, 64 * 1024) + "..." : text;
     }
 
     private java.net.http.HttpRequest toJdk(HttpRequest request) {

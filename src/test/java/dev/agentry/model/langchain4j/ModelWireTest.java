@@ -221,6 +221,19 @@ class ModelWireTest {
     }
 
     @Test
+    void an_answer_past_the_size_limit_is_refused_not_read_and_not_retried() {
+        byte[] huge = new byte[(int) RetryingHttpClient.MAX_ANSWER_BYTES + 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        server.stubFor(
+                post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withBody(huge)));
+
+        assertThatThrownBy(() -> client(Provider.OPENAI, "/v1").chat(conversation()))
+                .isInstanceOf(AgentryException.Unavailable.class)
+                .hasMessageContaining("the answer is larger than 16777216 bytes, the most Agentry reads from a model");
+        server.verify(exactly(1), postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
     void does_not_retry_an_authentication_failure() {
         server.stubFor(post(urlEqualTo("/v1/chat/completions"))
                 .willReturn(aResponse().withStatus(401).withBody("{\"error\":{\"message\":\"Incorrect API key\"}}")));

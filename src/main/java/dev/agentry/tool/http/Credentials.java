@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.tool.HttpAuth;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,6 +36,9 @@ import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
  * toolset, shared by its tools, so an OAuth2 token is fetched once and reused until it expires.
  */
 abstract sealed class Credentials {
+
+    /** The most of a token endpoint's answer that is read: a token answer is a few hundred bytes. */
+    static final int MAX_TOKEN_ANSWER = 64 * 1024;
 
     /** Could not obtain what the request needs, such as an OAuth2 token; the message is for the model. */
     static final class Unavailable extends Exception {
@@ -180,18 +184,26 @@ abstract sealed class Credentials {
             }
             StringJoiner body = new StringJoiner("&");
             form.forEach((name, value) -> body.add(encode(name) + "=" + encode(value)));
-            HttpResponse<String> response;
+            HttpResponse<InputStream> response;
+            byte[] answered;
             try {
                 response = client.send(
                         builder.POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                                 .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream stream = response.body()) {
+                    answered = stream.readNBytes(MAX_TOKEN_ANSWER + 1);
+                }
             } catch (IOException e) {
                 throw new Unavailable("could not reach the OAuth2 token endpoint " + auth.tokenUrl() + ": " + e);
             }
+            if (answered.length > MAX_TOKEN_ANSWER) {
+                throw new Unavailable("the OAuth2 token endpoint " + auth.tokenUrl() + " answered more than "
+                        + MAX_TOKEN_ANSWER / 1024 + " KiB, far more than a token; check token-url");
+            }
             JsonNode answer;
             try {
-                answer = JSON.readTree(response.body());
+                answer = JSON.readTree(answered);
             } catch (IOException e) {
                 answer = JSON.createObjectNode();
             }

@@ -156,6 +156,23 @@ class HttpTransportTest {
     }
 
     @Test
+    void a_token_endpoint_that_answers_without_end_is_not_read_to_the_end() {
+        server.stubFor(post(urlPathEqualTo("/token"))
+                .willReturn(aResponse().withBody("{\"access_token\": \"" + "t".repeat(200_000) + "\"}")));
+        Tool thing = new HttpToolsetFactory(clock).create(definition("""
+                        name: t
+                        base-url: ${BASE}/api
+                        auth: {type: oauth2, token-url: "${BASE}/token", client-id: client-1, client-secret: "${SECRET}"}
+                        """)).getFirst();
+
+        ToolResult result = call(thing);
+
+        assertThat(result.modelText())
+                .contains("the OAuth2 token endpoint " + server.baseUrl() + "/token answered more than 64 KiB");
+        server.verify(0, getRequestedFor(urlPathEqualTo("/api/thing")));
+    }
+
+    @Test
     void a_base_url_outside_the_allowed_hosts_is_refused_when_the_file_is_read() {
         assertThatThrownBy(() -> definition(
                         "name: t\nbase-url: https://evil.example.net/api\nallowed-hosts: [\"*.salesforce.com\"]\n"))

@@ -58,4 +58,13 @@ public interface RunStore {
 
     /** Ids of runs that are queued or running but whose lease has lapsed (their owner is gone). */
     List<String> orphans(Instant now, int max);
+
+    /**
+     * Deletes up to {@code max} finished runs (succeeded, failed or cancelled) that ended before
+     * {@code endedBefore}, with their steps and approvals, oldest first; the audit journal keeps its
+     * records of them.
+     *
+     * @return how many runs were deleted
+     */
+    int purge(Instant endedBefore, int max);
 }

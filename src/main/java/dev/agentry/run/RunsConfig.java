@@ -26,4 +26,11 @@ public interface RunsConfig {
 
     /** How this replica names itself as a run's owner; default host name plus process id. */
     Optional<String> nodeId();
+
+    /**
+     * How long finished runs (succeeded, failed, cancelled) are kept, with their steps and approvals,
+     * after they end; {@code 0} keeps them for ever. The audit journal keeps its records regardless.
+     */
+    @WithDefault("30d")
+    Duration retention();
 }

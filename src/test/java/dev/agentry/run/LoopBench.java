@@ -145,6 +145,11 @@ class LoopBench {
         public Duration waited(String runId) {
             return Duration.ZERO;
         }
+
+        @Override
+        public int purge(Instant endedBefore, int max) {
+            return 0;
+        }
     }
 
     private final Clock clock = Clock.systemUTC();

@@ -256,6 +256,44 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public int purge(Instant endedBefore, int max) {
+        try (Connection connection = dataSource.getConnection()) {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT id FROM runs WHERE ended_at < ? AND status IN ('succeeded', 'failed', 'cancelled')"
+                            + " ORDER BY ended_at LIMIT ?")) {
+                bind(statement, timestamp(endedBefore), max);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            // One transaction, so that a run is never left without some of its steps.
+            connection.setAutoCommit(false);
+            try {
+                String in = "(" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+                Object[] parameters = ids.toArray();
+                execute(connection, "DELETE FROM approvals WHERE run_id IN " + in, parameters);
+                execute(connection, "DELETE FROM run_steps WHERE run_id IN " + in, parameters);
+                int deleted = execute(connection, "DELETE FROM runs WHERE id IN " + in, parameters);
+                connection.commit();
+                return deleted;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure("delete finished runs past their retention", e);
+        }
+    }
+
+    @Override
     public Duration waited(String runId) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement("SELECT waited_ms FROM runs WHERE id = ?")) {

@@ -309,4 +309,33 @@ abstract class RunStoreContract {
                 .isEmpty();
         assertThat(approvals.list(null, "billing", null, 10, null)).hasSize(2);
     }
+
+    @Test
+    void finished_runs_past_their_retention_are_deleted_with_their_steps_and_approvals() throws Exception {
+        Run old = queued("billing", T0);
+        store.start(old.id(), "node-a", T0, T0.plusSeconds(30));
+        store.addStep(
+                old.id(),
+                "node-a",
+                new Step.ToolStep(
+                        1, T0, 1, "c1", "crm.find", JSON.readTree("{}"), ToolResult.success(JSON.readTree("{}"))));
+        new JdbcApprovalStore(database.dataSource()).request(pending(old.id(), "call_1", T0));
+        store.finish(old.id(), new RunOutcome.Succeeded("done"), Usage.ZERO, T0.plusSeconds(5));
+        Run recent = queued("billing", T0);
+        store.start(recent.id(), "node-a", T0, T0.plusSeconds(30));
+        store.finish(recent.id(), new RunOutcome.Failed("no"), Usage.ZERO, T0.plusSeconds(60));
+        Run stillRunning = queued("billing", T0);
+        store.start(stillRunning.id(), "node-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.purge(T0.plusSeconds(30), 100)).isEqualTo(1);
+
+        assertThat(store.find(old.id())).isEmpty();
+        assertThat(store.steps(old.id())).isEmpty();
+        assertThat(new JdbcApprovalStore(database.dataSource()).forCall(old.id(), "call_1"))
+                .isEmpty();
+        assertThat(store.find(recent.id())).isPresent();
+        assertThat(store.find(stillRunning.id())).isPresent();
+        assertThat(store.purge(T0.plusSeconds(30), 100)).isZero();
+        assertThat(store.purge(T0.plusSeconds(61), 100)).isEqualTo(1);
+    }
 }

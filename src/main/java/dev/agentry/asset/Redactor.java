@@ -1,14 +1,21 @@
 package dev.agentry.asset;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Knows every secret value the loaded assets hold and removes them from text before it is stored,
- * logged, shown or handed to a model. Values shorter than four characters are left alone: masking
- * them would garble ordinary text and they protect nothing.
+ * logged, shown or handed to a model. Each value is also known in the forms it takes when it is
+ * echoed back: JSON-escaped and URL-encoded. Longer values are replaced first, so that a secret that
+ * contains another is masked whole. Values shorter than four characters are left alone: masking them
+ * would garble ordinary text and they protect nothing.
  */
 @ApplicationScoped
 public class Redactor {
@@ -16,7 +23,8 @@ public class Redactor {
     private static final int SHORTEST = 4;
 
     private final Map<String, Set<String>> bySource = new ConcurrentHashMap<>();
-    private volatile Set<String> all = Set.of();
+    /** Every value and its derived forms, longest first. */
+    private volatile List<String> all = List.of();
 
     /** Replaces the secrets known from {@code source} (an asset file) with {@code values}. */
     public void update(String source, Set<String> values) {
@@ -27,8 +35,29 @@ public class Redactor {
         }
         all = bySource.values().stream()
                 .flatMap(Set::stream)
+                .flatMap(Redactor::forms)
                 .filter(value -> value.length() >= SHORTEST)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+    }
+
+    /** A value as written, inside a JSON string, and in a URL or a form. */
+    private static Stream<String> forms(String value) {
+        StringBuilder json = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> json.append(c);
+            }
+        }
+        String form = URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return Stream.of(value, json.toString(), form, form.replace("+", "%20"));
     }
 
     /** Whether any secret is known; when none is, scrubbing is a no-op and can be skipped. */

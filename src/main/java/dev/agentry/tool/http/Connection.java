@@ -1,6 +1,7 @@
 package dev.agentry.tool.http;
 
 import dev.agentry.asset.Redactor;
+import dev.agentry.tool.HttpAuth;
 import dev.agentry.tool.ToolResult;
 import dev.agentry.tool.ToolsetDefinition;
 import java.io.IOException;
@@ -44,6 +45,11 @@ final class Connection {
                 client,
                 clock,
                 tokens -> redactor.update("access token of toolset " + toolset.name(), tokens));
+        // The header an API may echo back holds the password only in base64.
+        if (toolset.auth() instanceof HttpAuth.Basic basic) {
+            redactor.update(
+                    "basic credentials of toolset " + toolset.name(), java.util.Set.of(Credentials.basic(basic)));
+        }
     }
 
     /**

@@ -58,17 +58,16 @@ abstract sealed class Credentials {
                 new Fixed(Map.of("Authorization", "Bearer " + bearer.token().value()));
             case HttpAuth.Header header ->
                 new Fixed(Map.of(header.name(), header.value().value()));
-            case HttpAuth.Basic basic ->
-                new Fixed(Map.of(
-                        "Authorization",
-                        "Basic "
-                                + Base64.getEncoder()
-                                        .encodeToString((basic.username() + ":"
-                                                        + basic.password().value())
-                                                .getBytes(StandardCharsets.UTF_8))));
+            case HttpAuth.Basic basic -> new Fixed(Map.of("Authorization", "Basic " + basic(basic)));
             case HttpAuth.OAuth2 oauth2 -> new OAuth2Tokens(oauth2, client, clock, issued);
             case HttpAuth.AwsSigV4 sigV4 -> new SigV4(sigV4);
         };
+    }
+
+    /** The base64 of {@code username:password}, as a Basic Authorization header carries it. */
+    static String basic(HttpAuth.Basic basic) {
+        return Base64.getEncoder()
+                .encodeToString((basic.username() + ":" + basic.password().value()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The request with its credentials added. */

@@ -32,7 +32,7 @@ public class HttpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Http
         this(clock, new Redactor());
     }
 
-    private HttpToolsetFactory(Clock clock, Redactor redactor) {
+    HttpToolsetFactory(Clock clock, Redactor redactor) {
         this.clock = clock;
         this.redactor = redactor;
     }

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.agentry.asset.AssetBinder;
 import dev.agentry.asset.InvalidAssetException;
+import dev.agentry.asset.Redactor;
 import dev.agentry.asset.StrictYaml;
 import dev.agentry.asset.Variables;
 import dev.agentry.tool.Tool;
@@ -103,6 +104,19 @@ class HttpTransportTest {
                         Instant.now().plus(Duration.ofSeconds(30)),
                         "default",
                         ToolInvoker.none()));
+    }
+
+    @Test
+    void a_basic_credential_echoed_back_is_scrubbed_like_the_password_itself() {
+        Redactor redactor = new Redactor();
+        new HttpToolsetFactory(clock, redactor)
+                .create(
+                        definition(
+                                "name: t\nbase-url: ${BASE}/api\nauth: {type: basic, username: svc, password: \"${SECRET}\"}\n"));
+        String basic = Base64.getEncoder().encodeToString("svc:p@ss:word".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(redactor.scrub("{\"echo\": \"Authorization: Basic " + basic + "\"}"))
+                .isEqualTo("{\"echo\": \"Authorization: Basic ****\"}");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.asset.AssetBinder;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.asset.AssetFolder;
+import dev.agentry.asset.Redactor;
 import dev.agentry.run.AgentResolver;
 import dev.agentry.run.Run;
 import dev.agentry.run.RunService;
@@ -42,12 +43,19 @@ public class AgentsResource {
     private final AgentResolver resolver;
     private final RunService runs;
     private final SecurityIdentity identity;
+    private final Redactor redactor;
 
-    AgentsResource(AgentCatalog agents, AgentResolver resolver, RunService runs, SecurityIdentity identity) {
+    AgentsResource(
+            AgentCatalog agents,
+            AgentResolver resolver,
+            RunService runs,
+            SecurityIdentity identity,
+            Redactor redactor) {
         this.agents = agents;
         this.resolver = resolver;
         this.runs = runs;
         this.identity = identity;
+        this.redactor = redactor;
     }
 
     @GET
@@ -71,7 +79,7 @@ public class AgentsResource {
     @Operation(summary = "One agent's definition, with the field names of its YAML and secrets masked")
     public JsonNode get(@PathParam("name") String name) {
         return switch (entry(name)) {
-            case AssetEntry.Valid<AgentDefinition> valid -> YAML_NAMES.toJson(valid.value());
+            case AssetEntry.Valid<AgentDefinition> valid -> redactor.scrub(YAML_NAMES.toJson(valid.value()));
             case AssetEntry.Invalid<AgentDefinition> invalid ->
                 throw new AgentryException.InvalidInput(
                         422,

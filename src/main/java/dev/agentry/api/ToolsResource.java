@@ -8,6 +8,7 @@ import dev.agentry.access.Caller;
 import dev.agentry.access.Role;
 import dev.agentry.asset.AssetBinder;
 import dev.agentry.asset.AssetFolder;
+import dev.agentry.asset.Redactor;
 import dev.agentry.run.RunService;
 import dev.agentry.run.ToolTests;
 import dev.agentry.tool.NamedTool;
@@ -40,11 +41,13 @@ public class ToolsResource {
     private final ToolRegistry registry;
     private final ToolTests tests;
     private final SecurityIdentity identity;
+    private final Redactor redactor;
 
-    ToolsResource(ToolRegistry registry, ToolTests tests, SecurityIdentity identity) {
+    ToolsResource(ToolRegistry registry, ToolTests tests, SecurityIdentity identity, Redactor redactor) {
         this.registry = registry;
         this.tests = tests;
         this.identity = identity;
+        this.redactor = redactor;
     }
 
     /** A tool as listed. */
@@ -110,7 +113,8 @@ public class ToolsResource {
         return RunView.of(run.run(), run.steps());
     }
 
-    private static JsonNode settings(ToolsetDefinition definition) {
+    /** The toolset's settings as its file says them, secrets masked (plain fields included: a URL may hold one). */
+    private JsonNode settings(ToolsetDefinition definition) {
         if (definition == null) {
             return null;
         }
@@ -121,6 +125,6 @@ public class ToolsResource {
             object.remove("name");
             object.remove("description");
         }
-        return json;
+        return redactor.scrub(json);
     }
 }

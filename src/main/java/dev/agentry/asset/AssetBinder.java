@@ -369,8 +369,28 @@ public final class AssetBinder {
 
     private static final class InterpolatingString extends JsonDeserializer<String> {
         @Override
+        @SuppressWarnings("unchecked")
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            return expand(parser, context, String.class);
+            String written = parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
+            String value = expand(parser, context, String.class);
+            // A header value filled from a variable is a credential in all but type (an API key, a
+            // tenant token): it is scrubbed like one, and shown masked.
+            if (written != null
+                    && !value.equals(written)
+                    && underHeaders(parser)
+                    && context.getAttribute(SECRETS) instanceof Set<?> secrets) {
+                ((Set<String>) secrets).add(value);
+            }
+            return value;
+        }
+
+        private static boolean underHeaders(JsonParser parser) {
+            for (var at = parser.getParsingContext(); at != null; at = at.getParent()) {
+                if ("headers".equals(at.getCurrentName())) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

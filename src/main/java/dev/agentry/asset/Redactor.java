@@ -1,5 +1,10 @@
 package dev.agentry.asset;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -76,5 +81,26 @@ public class Redactor {
             }
         }
         return result;
+    }
+
+    /** A copy of {@code json} with every string in it scrubbed; the same tree when no secret is known. */
+    public JsonNode scrub(JsonNode json) {
+        if (json == null || all.isEmpty()) {
+            return json;
+        }
+        return switch (json.getNodeType()) {
+            case STRING -> TextNode.valueOf(scrub(json.textValue()));
+            case OBJECT -> {
+                ObjectNode copy = JsonNodeFactory.instance.objectNode();
+                json.properties().forEach(field -> copy.set(field.getKey(), scrub(field.getValue())));
+                yield copy;
+            }
+            case ARRAY -> {
+                ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+                json.forEach(item -> copy.add(scrub(item)));
+                yield copy;
+            }
+            default -> json;
+        };
     }
 }

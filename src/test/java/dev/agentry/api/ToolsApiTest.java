@@ -40,6 +40,10 @@ class ToolsApiTest {
         assertThat(tools.getString("find { it.name == 'echo' }.settings.auth.token"))
                 .isEqualTo("${TEST_TOOLS_TOKEN}");
         assertThat(given().get("/v1/tools").asString()).doesNotContain("s3cr3t-test-token-4711");
+        // A header filled from a variable is a credential in all but type: masked where it is shown.
+        assertThat(tools.getString("find { it.name == 'echo' }.settings.headers.X-Echo-Tenant"))
+                .isEqualTo("****");
+        assertThat(given().get("/v1/tools").asString()).doesNotContain("tenant-key-4711-abcd");
         assertThat(tools.getMap("find { it.name == 'echo' }.tools.find { it.name == 'say' }.annotations"))
                 .isEqualTo(Map.of(
                         "read-only", false, "destructive", true, "idempotent", true, "callable-from-code", true));

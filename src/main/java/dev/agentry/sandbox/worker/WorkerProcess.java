@@ -38,6 +38,8 @@ final class WorkerProcess implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkerProcess.class);
     private static final int LOG_LINES = 40;
+    /** The most of one line of a worker's output that is kept. */
+    static final int LINE_CHARS = 2_000;
 
     private final Process process;
     private final Path home;
@@ -306,23 +308,49 @@ final class WorkerProcess implements AutoCloseable {
         deleteQuietly(home);
     }
 
-    private static void drain(InputStream output, Deque<String> log) {
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(output, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("WARNING: ") || line.isBlank()) {
-                    continue;
-                }
-                LOG.debugf("worker: %s", line);
-                synchronized (log) {
-                    log.addLast(line);
-                    if (log.size() > LOG_LINES) {
-                        log.removeFirst();
+    /**
+     * Keeps the worker's last lines of output for error messages. A line is kept to its first
+     * {@link #LINE_CHARS} characters: a worker that writes without a newline cannot make the service
+     * hold more than that.
+     */
+    static void drain(InputStream output, Deque<String> log) {
+        try (var text = new java.io.InputStreamReader(output, StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder();
+            boolean cut = false;
+            char[] chunk = new char[8192];
+            int read;
+            while ((read = text.read(chunk)) != -1) {
+                for (int i = 0; i < read; i++) {
+                    char c = chunk[i];
+                    if (c == '\n') {
+                        keep(line + (cut ? " [cut at " + LINE_CHARS + " characters]" : ""), log);
+                        line.setLength(0);
+                        cut = false;
+                    } else if (line.length() < LINE_CHARS) {
+                        line.append(c);
+                    } else {
+                        cut = true;
                     }
                 }
             }
+            if (!line.isEmpty()) {
+                keep(line + (cut ? " [cut at " + LINE_CHARS + " characters]" : ""), log);
+            }
         } catch (IOException closed) {
             // the worker is gone
+        }
+    }
+
+    private static void keep(String line, Deque<String> log) {
+        if (line.startsWith("WARNING: ") || line.isBlank()) {
+            return;
+        }
+        LOG.debugf("worker: %s", line);
+        synchronized (log) {
+            log.addLast(line);
+            if (log.size() > LOG_LINES) {
+                log.removeFirst();
+            }
         }
     }
 

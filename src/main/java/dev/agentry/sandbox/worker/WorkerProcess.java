@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,33 @@ final class WorkerProcess implements AutoCloseable {
     private volatile Pending pending;
     private int executions;
 
-    private record Pending(long id, CompletableFuture<Protocol.Result> result, ToolBridge tools) {}
+    /**
+     * The execution under way, with what the service counts of it: the worker enforces the same
+     * limits, but the service does not rely on a worker it cannot trust.
+     *
+     * @param calls tool calls asked for so far
+     * @param running tool calls being answered now, at most {@link #MAX_IN_FLIGHT} at once
+     */
+    private record Pending(
+            Protocol.Execute execution,
+            CompletableFuture<Protocol.Result> result,
+            ToolBridge tools,
+            java.util.concurrent.atomic.AtomicInteger calls,
+            java.util.concurrent.Semaphore running) {
+
+        long id() {
+            return execution.id();
+        }
+    }
+
+    /** Tool calls of one execution answered at once; more wait their turn. */
+    static final int MAX_IN_FLIGHT = 8;
+
+    /**
+     * Set when the worker broke a limit the service checks as well: it is not reused, whatever its
+     * own result says.
+     */
+    private volatile String anomaly;
 
     private WorkerProcess(
             Process process,
@@ -86,14 +113,22 @@ final class WorkerProcess implements AutoCloseable {
      */
     static WorkerProcess start(WorkerLauncher launcher, WorkerLauncher.Kind kind, long heapBytes, Duration timeout)
             throws IOException {
+        return start((socket, crashLog) -> launcher.command(kind, heapBytes, socket, crashLog), timeout);
+    }
+
+    /**
+     * Starts the worker that {@code command} (given the socket to connect to and where to write a
+     * crash log) describes, isolated as every worker is.
+     */
+    static WorkerProcess start(java.util.function.BiFunction<Path, Path, List<String>> command, Duration timeout)
+            throws IOException {
         Path home = Files.createTempDirectory(
                 "agentry-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socketPath = home.resolve("worker.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         Process process = WorkerLauncher.isolated(
-                        new ProcessBuilder(launcher.command(kind, heapBytes, socketPath, home.resolve("crash.log"))),
-                        home)
+                        new ProcessBuilder(command.apply(socketPath, home.resolve("crash.log"))), home)
                 .redirectErrorStream(true)
                 .start();
         Deque<String> log = new ArrayDeque<>();
@@ -178,11 +213,16 @@ final class WorkerProcess implements AutoCloseable {
      */
     Protocol.Result execute(Protocol.Execute execution, ToolBridge tools, Duration hardLimit) {
         executions++;
-        Pending current = new Pending(execution.id(), new CompletableFuture<>(), tools);
+        Pending current = new Pending(
+                execution,
+                new CompletableFuture<>(),
+                tools,
+                new java.util.concurrent.atomic.AtomicInteger(),
+                new java.util.concurrent.Semaphore(MAX_IN_FLIGHT));
         pending = current;
         try {
             Protocol.write(out, execution);
-            return current.result().get(hardLimit.toMillis(), TimeUnit.MILLISECONDS);
+            return checked(execution, current.result().get(hardLimit.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             process.destroyForcibly();
             return stopped(
@@ -230,20 +270,74 @@ final class WorkerProcess implements AutoCloseable {
         if (current == null || current.id() != call.execution()) {
             return;
         }
+        int made = current.calls().incrementAndGet();
+        if (made > current.execution().toolCalls()) {
+            // The worker should have refused this call itself; it is not trusted again.
+            anomaly = "it let the code make more than " + current.execution().toolCalls() + " tool calls";
+            reply(
+                    call,
+                    "{\"error\":\"the code made more tool calls than its limit of "
+                            + current.execution().toolCalls() + "\"}");
+            return;
+        }
         Thread.ofVirtual().start(() -> {
             String answer;
             try {
-                answer = current.tools().call(call.tool(), call.arguments());
+                current.running().acquire();
+                try {
+                    answer = current.tools().call(call.tool(), call.arguments());
+                } finally {
+                    current.running().release();
+                }
+            } catch (InterruptedException e) {
+                answer = "{\"error\":\"the execution ended before the tool call was made\"}";
             } catch (RuntimeException e) {
                 answer = "{\"error\":\"the tool call failed inside Agentry\"}";
                 LOG.errorf(e, "A tool call from sandboxed code failed unexpectedly");
             }
-            try {
-                Protocol.write(out, new Protocol.ToolReply(call.execution(), call.call(), answer));
-            } catch (IOException gone) {
-                // the worker died; the execution reports that
-            }
+            reply(call, answer);
         });
+    }
+
+    private void reply(Protocol.ToolCall call, String answer) {
+        try {
+            Protocol.write(out, new Protocol.ToolReply(call.execution(), call.call(), answer));
+        } catch (IOException gone) {
+            // the worker died; the execution reports that
+        }
+    }
+
+    /**
+     * The worker's result, checked against the execution's limits by the service: output and result
+     * larger than allowed are cut, and the worker is marked as not to be reused.
+     */
+    private Protocol.Result checked(Protocol.Execute execution, Protocol.Result result) {
+        String value = result.value();
+        String stdout = result.stdout();
+        String stderr = result.stderr();
+        if ("completed".equals(result.outcome()) && value != null && value.length() > execution.resultBytes()) {
+            anomaly = "its result was larger than " + execution.resultBytes() + " bytes";
+            value = value.substring(0, execution.resultBytes());
+        }
+        if (stdout.length() + stderr.length() > execution.outputBytes()) {
+            anomaly = "its output was larger than " + execution.outputBytes() + " bytes";
+            stdout = stdout.substring(0, Math.min(stdout.length(), execution.outputBytes()));
+            stderr = stderr.substring(0, Math.min(stderr.length(), execution.outputBytes() - stdout.length()));
+        }
+        String broke = anomaly;
+        if (broke == null) {
+            return result;
+        }
+        LOG.warnf("A sandbox worker broke a limit the service checks (%s); it is replaced", broke);
+        return new Protocol.Result(
+                result.execution(),
+                "error",
+                null,
+                "the sandbox worker broke its limits (" + broke + "); it was replaced",
+                stdout,
+                stderr,
+                result.durationMillis(),
+                false);
     }
 
     /** What to report when the worker died mid-execution: its exit code and log say why. */

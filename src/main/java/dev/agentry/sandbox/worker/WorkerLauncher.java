@@ -80,8 +80,12 @@ final class WorkerLauncher {
     static ProcessBuilder isolated(ProcessBuilder builder, Path home) {
         Map<String, String> environment = builder.environment();
         environment.keySet().retainAll(PASSED_ENVIRONMENT);
+        builder.command(CONFINEMENT.wrap(builder.command()));
         return builder.directory(home.toFile());
     }
+
+    /** What the operating system adds around every worker here; found out once. */
+    static final Confinement CONFINEMENT = Confinement.detect();
 
     /**
      * @throws IllegalStateException saying where it looked and how to fix it, when there is no worker

@@ -269,6 +269,7 @@ public class WorkerSandbox implements CodeSandbox {
             located = WorkerLauncher.locate(
                     config.workerDir(), config.workerJvmOptions().orElse(List.of()));
             launcher = located;
+            LOG.infof("Sandbox workers get: %s", WorkerLauncher.CONFINEMENT.describe());
         }
         return located;
     }

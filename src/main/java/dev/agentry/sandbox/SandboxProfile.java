@@ -114,12 +114,20 @@ public record SandboxProfile(
      *     executions to settle (the JVM compiles the engine's per-context set-up only as contexts are
      *     made), and a replacement costs half a minute of CPU to get there again
      */
-    public record Pool(Integer size, Integer maxExecutionsPerWorker) {
+    /**
+     * The workers of a profile.
+     *
+     * @param perAgent each agent gets workers of its own (a pool of {@code size} per agent that runs
+     *     code), so that a worker compromised by one agent's code never sees another agent's; costs a
+     *     JVM per worker per agent
+     */
+    public record Pool(Integer size, Integer maxExecutionsPerWorker, Boolean perAgent) {
 
         public static final int DEFAULT_MAX_EXECUTIONS = 100_000;
-        public static final Pool DEFAULT = new Pool(null, null);
+        public static final Pool DEFAULT = new Pool(null, null, null);
 
         public Pool {
+            perAgent = perAgent != null && perAgent;
             size = size == null ? 2 : size;
             maxExecutionsPerWorker = maxExecutionsPerWorker == null ? DEFAULT_MAX_EXECUTIONS : maxExecutionsPerWorker;
             if (size < 1 || size > 64) {

@@ -41,7 +41,9 @@ public class WorkerSandbox implements CodeSandbox {
 
     private final SandboxConfig config;
     private final SandboxCatalog profiles;
+    /** Pools by profile name, or by profile and agent for a profile whose pool is {@code per-agent}. */
     private final Map<String, WorkerPool> pools = new ConcurrentHashMap<>();
+
     private final AtomicLong ids = new AtomicLong();
     private volatile WorkerLauncher launcher;
     private volatile Boolean optimize;
@@ -66,6 +68,10 @@ public class WorkerSandbox implements CodeSandbox {
 
     @Override
     public void prepare(SandboxProfile profile) {
+        if (profile.pool().perAgent()) {
+            // Each agent's pool starts when that agent first runs code; there is no shared one to warm.
+            return;
+        }
         try {
             pool(profile);
         } catch (IllegalStateException e) {
@@ -100,7 +106,7 @@ public class WorkerSandbox implements CodeSandbox {
         }
         WorkerPool pool;
         try {
-            pool = pool(profile);
+            pool = pool(profile, execution.agent());
         } catch (IllegalStateException e) {
             return new ExecutionResult.Failed("code execution is not available: " + e.getMessage(), "", "", 0);
         }
@@ -157,10 +163,24 @@ public class WorkerSandbox implements CodeSandbox {
         };
     }
 
-    /** The pool for {@code profile}, started on first use and replaced when the profile changes. */
+    /** The shared pool for {@code profile}, started on first use and replaced when the profile changes. */
     WorkerPool pool(SandboxProfile profile) {
+        return pool(profile, null);
+    }
+
+    /** The keys of the pools started so far: profile names, and profile/agent for per-agent pools. */
+    java.util.Set<String> poolKeys() {
+        return java.util.Set.copyOf(pools.keySet());
+    }
+
+    /**
+     * The pool that runs {@code agent}'s code under {@code profile}: the profile's own, or the agent's
+     * when the profile gives each agent workers of its own.
+     */
+    WorkerPool pool(SandboxProfile profile, String agent) {
         launcher();
-        return pools.compute(profile.name(), (name, existing) -> {
+        String key = profile.pool().perAgent() && agent != null ? profile.name() + "/" + agent : profile.name();
+        return pools.compute(key, (name, existing) -> {
             if (existing != null && existing.profile().equals(profile)) {
                 return existing;
             }

@@ -88,7 +88,8 @@ final class CodeRunTool implements Tool {
         JsonNode input = call.arguments().get("input");
         ExecutionResult result = sandbox.execute(
                 profile,
-                new CodeExecution(call.arguments().path("source").asText(), input, allowed, context.deadline()),
+                new CodeExecution(
+                        context.agent(), call.arguments().path("source").asText(), input, allowed, context.deadline()),
                 bridge);
         return ToolResult.success(answer(result, profile, calls));
     }

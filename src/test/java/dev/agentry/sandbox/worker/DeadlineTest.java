@@ -32,7 +32,11 @@ class DeadlineTest {
         ExecutionResult forever = sandbox.execute(
                 profile,
                 new CodeExecution(
-                        "while (true) {}", null, List.of(), Instant.now().plusMillis(300)),
+                        "tester",
+                        "while (true) {}",
+                        null,
+                        List.of(),
+                        Instant.now().plusMillis(300)),
                 (tool, arguments) -> "{\"error\":\"no tools\"}");
 
         assertThat(forever).isInstanceOfSatisfying(ExecutionResult.Stopped.class, stopped -> {

@@ -109,7 +109,7 @@ final class Sandboxes {
                         ByteSize.ofKibibytes(64),
                         5,
                         ByteSize.ofKibibytes(64)),
-                new SandboxProfile.Pool(poolSize, quota),
+                new SandboxProfile.Pool(poolSize, quota, false),
                 List.of(tools));
     }
 
@@ -125,6 +125,8 @@ final class Sandboxes {
             List<String> tools,
             ToolBridge bridge) {
         return sandbox.execute(
-                profile, new CodeExecution(source, input, tools, Instant.now().plusSeconds(60)), bridge);
+                profile,
+                new CodeExecution("tester", source, input, tools, Instant.now().plusSeconds(60)),
+                bridge);
     }
 }

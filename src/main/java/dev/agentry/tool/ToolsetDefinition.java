@@ -212,6 +212,9 @@ public sealed interface ToolsetDefinition
 
         private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
                 "(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+        /** An IPv4 range, which lets requests reach private addresses that names resolve to. */
+        private static final java.util.regex.Pattern RANGE =
+                java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}");
 
         public Transport {
             if (baseUrl == null || !isHttpUrl(baseUrl)) {
@@ -226,10 +229,17 @@ public sealed interface ToolsetDefinition
                 List<String> hosts = new java.util.ArrayList<>();
                 for (int i = 0; i < allowedHosts.size(); i++) {
                     String host = allowedHosts.get(i).toLowerCase(java.util.Locale.ROOT);
-                    if (!HOST.matcher(host).matches()) {
+                    if (!HOST.matcher(host).matches() && !RANGE.matcher(host).matches()) {
                         throw new FieldException(
                                 "allowed-hosts[" + i + "]",
-                                "must be a host name such as api.example.com or *.example.com, got '" + host + "'");
+                                "must be a host name such as api.example.com or *.example.com, or an address range"
+                                        + " such as 10.0.0.0/8, got '" + host + "'");
+                    }
+                    if (host.startsWith("*.") && publicSuffix(host.substring(2))) {
+                        throw new FieldException(
+                                "allowed-hosts[" + i + "]",
+                                "'" + host + "' covers every host under the public suffix '" + host.substring(2)
+                                        + "'; name the domain, such as *.example." + host.substring(2));
                     }
                     hosts.add(host);
                 }
@@ -247,6 +257,12 @@ public sealed interface ToolsetDefinition
             headers = headers == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+        }
+
+        /** Whether {@code domain} is a public suffix ({@code com}, {@code co.uk}), under which anyone may register. */
+        private static boolean publicSuffix(String domain) {
+            return com.google.common.net.InternetDomainName.isValid(domain)
+                    && com.google.common.net.InternetDomainName.from(domain).isPublicSuffix();
         }
 
         /** Whether {@code host} is one of {@code allowed} ({@code *.example.com} covers its subdomains). */

@@ -6,6 +6,7 @@ import dev.agentry.tool.ToolResult;
 import dev.agentry.tool.ToolsetDefinition;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,11 @@ final class Connection {
                 toolset.allowedHosts(), request.uri().getHost())) {
             return ToolResult.refused(what + " goes to " + request.uri().getHost() + ", outside the hosts toolset '"
                     + toolset.name() + "' may reach " + toolset.allowedHosts());
+        }
+        Optional<String> internal =
+                Egress.refusal(request.uri().getHost(), toolset.allowedHosts(), InetAddress::getAllByName);
+        if (internal.isPresent()) {
+            return ToolResult.refused(what + " is not sent: " + internal.get());
         }
         boolean renewed = false;
         int retries = 0;

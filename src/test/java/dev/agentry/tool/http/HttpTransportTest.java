@@ -120,6 +120,23 @@ class HttpTransportTest {
     }
 
     @Test
+    void a_request_to_a_name_that_resolves_inside_a_private_network_is_not_sent() throws Exception {
+        // This machine's own name resolves (through /etc/hosts) to its address on a private network.
+        String name = java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+        java.net.InetAddress address = java.net.InetAddress.getByName(name);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Egress.internal(address) && !name.equals("localhost"),
+                "skipped: this machine's name " + name + " resolves to " + address + ", not a private address");
+        ToolResult refused = callThing("name: t\nbase-url: http://" + name + ":" + server.port() + "/api\n");
+        ToolResult allowed = callThing("name: t\nbase-url: http://" + name + ":" + server.port()
+                + "/api\nallowed-hosts: [" + name + ", " + address.getHostAddress() + "]\n");
+
+        assertThat(refused).isInstanceOf(ToolResult.Refused.class);
+        assertThat(refused.modelText()).contains(name + " resolves to " + address.getHostAddress());
+        assertThat(allowed).isNotInstanceOf(ToolResult.Refused.class);
+    }
+
+    @Test
     void basic_and_header_credentials_are_sent_as_written() {
         callThing("name: t\nbase-url: ${BASE}/api\nauth: {type: basic, username: svc, password: \"${SECRET}\"}\n");
         callThing("name: t\nbase-url: ${BASE}/api\nauth: {type: header, name: X-API-Key, value: \"${SECRET}\"}\n");

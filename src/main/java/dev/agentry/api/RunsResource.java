@@ -17,6 +17,8 @@ import dev.agentry.run.RunQuery;
 import dev.agentry.run.RunService;
 import dev.agentry.run.RunStatus;
 import dev.agentry.run.Step;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
@@ -58,6 +60,8 @@ public class RunsResource {
     private final AuditStore audit;
     private final StreamQuota streams;
     private final SecurityIdentity identity;
+    /** Reads of the store made by event streams: the load that following runs puts on the database. */
+    private final Counter streamReads;
 
     RunsResource(
             RunService runs,
@@ -65,13 +69,15 @@ public class RunsResource {
             ObjectMapper json,
             AuditStore audit,
             StreamQuota streams,
-            SecurityIdentity identity) {
+            SecurityIdentity identity,
+            MeterRegistry metrics) {
         this.runs = runs;
         this.events = events;
         this.json = json;
         this.audit = audit;
         this.streams = streams;
         this.identity = identity;
+        this.streamReads = metrics.counter("agentry.events.store.reads");
     }
 
     @GET
@@ -204,8 +210,12 @@ public class RunsResource {
                 RunEvent event = live.poll(1, TimeUnit.SECONDS);
                 switch (event) {
                     case null -> {
-                        catchUp();
-                        run = current(id);
+                        // A run executing here publishes every step and its end; only a run executed
+                        // elsewhere (another replica, or parked) is followed by reading the store.
+                        if (!runs.executesHere(id)) {
+                            catchUp();
+                            run = current(id);
+                        }
                         keepAlive();
                     }
                     case RunEvent.StepAdded added -> sendStep(added.step());
@@ -218,6 +228,7 @@ public class RunsResource {
         }
 
         private void catchUp() {
+            streamReads.increment();
             for (Step step : runs.steps(id)) {
                 sendStep(step);
             }
@@ -259,6 +270,7 @@ public class RunsResource {
 
     /** The run as it is now, for a stream whose caller was checked when it was opened. */
     private Run current(String id) {
+        streamReads.increment();
         return runs.find(id).orElseThrow(() -> new AgentryException.NotFound("run " + id + " is gone"));
     }
 

@@ -152,6 +152,14 @@ public class RunService {
      *
      * @throws AgentryException.Conflict when the run has already ended
      */
+    /**
+     * Whether this replica is executing the run now: its steps and its end are then published to
+     * {@link RunEvents} as they happen, and followers need not read the store for them.
+     */
+    public boolean executesHere(String runId) {
+        return active.containsKey(runId);
+    }
+
     public Run cancel(String runId, Actor actor) {
         Run run = require(runId);
         if (run.status().terminal()) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class ApprovalsRestartIT {
 
     private static final String ADMIN_KEY = "approvals-it-admin-key-0123456789";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

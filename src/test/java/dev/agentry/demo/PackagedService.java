@@ -41,7 +41,13 @@ final class PackagedService {
         return command;
     }
 
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1: with the default (HTTP/2 by upgrade), a connection pooled from a service that was
+     * killed and restarted on the same port fails as "closed by HTTP/2 peer" instead of reconnecting.
+     */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
 
     /** A request to the service on {@code port}, with {@code key} as its bearer key. */
     static java.net.http.HttpRequest.Builder request(int port, String path, String key) {
@@ -62,8 +68,8 @@ final class PackagedService {
                         == 200) {
                     return;
                 }
-            } catch (java.net.ConnectException notYet) {
-                // not listening yet
+            } catch (java.io.IOException notYet) {
+                // not listening yet, or a connection to the instance before a restart
             }
             Thread.sleep(50);
         }

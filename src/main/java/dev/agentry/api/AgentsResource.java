@@ -65,7 +65,7 @@ public class AgentsResource {
         return agents.list().stream()
                 .filter(entry -> caller.sees(entry.name()))
                 .map(entry -> {
-                    String error = resolver.problem(entry).orElse(null);
+                    String error = resolver.problem(entry).map(redactor::scrub).orElse(null);
                     String description = entry instanceof AssetEntry.Valid<AgentDefinition> valid
                             ? valid.value().description()
                             : "";

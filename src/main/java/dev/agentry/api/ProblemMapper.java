@@ -1,6 +1,8 @@
 package dev.agentry.api;
 
 import dev.agentry.AgentryException;
+import dev.agentry.asset.Redactor;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -21,24 +23,28 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Context
     UriInfo uri;
 
+    /** Error texts can quote what a secret was interpolated into; no problem answer carries one. */
+    @Inject
+    Redactor redactor;
+
     @Override
     public Response toResponse(Throwable exception) {
         String path = uri == null ? null : uri.getPath();
         return switch (exception) {
             case AgentryException.InvalidInput invalid ->
-                Problem.of(invalid.status(), invalid.title(), invalid.getMessage(), path)
+                problem(invalid.status(), invalid.title(), invalid.getMessage(), path)
                         .response();
             case AgentryException.NotFound missing ->
-                Problem.of(404, missing.title(), missing.getMessage(), path).response();
+                problem(404, missing.title(), missing.getMessage(), path).response();
             case AgentryException.Conflict conflict ->
-                Problem.of(409, conflict.title(), conflict.getMessage(), path).response();
+                problem(409, conflict.title(), conflict.getMessage(), path).response();
             case AgentryException.Unavailable unavailable ->
-                Problem.of(503, unavailable.title(), unavailable.getMessage(), path)
+                problem(503, unavailable.title(), unavailable.getMessage(), path)
                         .response();
             case WebApplicationException web -> fromWebException(web, path);
             default -> {
                 LOG.errorf(exception, "Unexpected error answering %s", path);
-                yield Problem.of(
+                yield problem(
                                 500,
                                 "Internal error",
                                 "Agentry failed unexpectedly; the service log has the details. Retrying may help.",
@@ -48,7 +54,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         };
     }
 
-    private static Response fromWebException(WebApplicationException web, String path) {
+    private Problem problem(int status, String title, String detail, String path) {
+        return Problem.of(status, title, redactor == null ? detail : redactor.scrub(detail), path);
+    }
+
+    private Response fromWebException(WebApplicationException web, String path) {
         int status = web.getResponse().getStatus();
         String detail =
                 switch (status) {
@@ -67,6 +77,6 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     case 415 -> "Unsupported media type";
                     default -> status >= 500 ? "Internal error" : "Invalid request";
                 };
-        return Problem.of(status, title, detail, path).response();
+        return problem(status, title, detail, path).response();
     }
 }

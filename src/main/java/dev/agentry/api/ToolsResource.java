@@ -77,7 +77,7 @@ public class ToolsResource {
                                         tool.spec().parameters().json(),
                                         tool.spec().annotations()))
                                 .toList(),
-                        listing.problem()))
+                        redactor.scrub(listing.problem())))
                 .toList();
     }
 

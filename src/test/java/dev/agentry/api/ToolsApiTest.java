@@ -59,6 +59,21 @@ class ToolsApiTest {
     }
 
     @Test
+    void an_error_that_quotes_a_secret_shows_it_masked() {
+        String listed = given().get("/v1/tools").asString();
+        String answered = given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/tools/leaky/ping/test")
+                .then()
+                .statusCode(422)
+                .extract()
+                .asString();
+
+        assertThat(listed).contains("got '****'").doesNotContain("s3cr3t-test-token-4711");
+        assertThat(answered).contains("got '****'").doesNotContain("s3cr3t-test-token-4711");
+    }
+
+    @Test
     void a_direct_call_is_recorded_as_a_run_of_one_step() {
         JsonPath run = given().contentType(ContentType.JSON)
                 .body("{\"text\": \"ping\"}")
@@ -122,7 +137,7 @@ class ToolsApiTest {
                 .statusCode(404)
                 .body(
                         "detail",
-                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, notes, pets]"));
+                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, leaky, notes, pets]"));
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/tools/echo/nope/test")

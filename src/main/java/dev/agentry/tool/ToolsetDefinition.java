@@ -95,6 +95,7 @@ public sealed interface ToolsetDefinition
             Map<String, Secret> env,
             String url,
             Map<String, Secret> headers,
+            List<String> allowedHosts,
             Duration timeout,
             List<String> allow,
             Map<String, ToolAnnotations> annotations)
@@ -115,6 +116,22 @@ public sealed interface ToolsetDefinition
             }
             env = env == null ? Map.of() : Map.copyOf(env);
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            if (url == null) {
+                if (allowedHosts != null && !allowedHosts.isEmpty()) {
+                    throw new FieldException(
+                            "allowed-hosts", "applies to a url; a server started by command has no host to allow");
+                }
+                allowedHosts = List.of();
+            } else {
+                String host = URI.create(url).getHost().toLowerCase(java.util.Locale.ROOT);
+                allowedHosts = allowedHosts == null || allowedHosts.isEmpty()
+                        ? List.of(host)
+                        : Transport.checkedHosts(allowedHosts);
+                if (!Transport.allows(allowedHosts, host)) {
+                    throw new FieldException(
+                            "url", "goes to " + host + ", which allowed-hosts " + allowedHosts + " does not include");
+                }
+            }
             timeout = timeoutOrDefault(timeout);
             if (allow == null || allow.isEmpty()) {
                 throw new FieldException(
@@ -226,24 +243,7 @@ public sealed interface ToolsetDefinition
             if (allowedHosts == null || allowedHosts.isEmpty()) {
                 allowedHosts = List.of(baseHost);
             } else {
-                List<String> hosts = new java.util.ArrayList<>();
-                for (int i = 0; i < allowedHosts.size(); i++) {
-                    String host = allowedHosts.get(i).toLowerCase(java.util.Locale.ROOT);
-                    if (!HOST.matcher(host).matches() && !RANGE.matcher(host).matches()) {
-                        throw new FieldException(
-                                "allowed-hosts[" + i + "]",
-                                "must be a host name such as api.example.com or *.example.com, or an address range"
-                                        + " such as 10.0.0.0/8, got '" + host + "'");
-                    }
-                    if (host.startsWith("*.") && publicSuffix(host.substring(2))) {
-                        throw new FieldException(
-                                "allowed-hosts[" + i + "]",
-                                "'" + host + "' covers every host under the public suffix '" + host.substring(2)
-                                        + "'; name the domain, such as *.example." + host.substring(2));
-                    }
-                    hosts.add(host);
-                }
-                allowedHosts = List.copyOf(hosts);
+                allowedHosts = checkedHosts(allowedHosts);
                 if (!allows(allowedHosts, baseHost)) {
                     throw new FieldException(
                             "base-url",
@@ -257,6 +257,33 @@ public sealed interface ToolsetDefinition
             headers = headers == null
                     ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+        }
+
+        /**
+         * Allowed hosts as written, lower-cased: names, {@code *.example.com} wildcards (not over a
+         * public suffix) and IPv4 ranges.
+         *
+         * @throws FieldException naming the entry of {@code allowed-hosts} that is none of these
+         */
+        static List<String> checkedHosts(List<String> allowedHosts) {
+            List<String> hosts = new java.util.ArrayList<>();
+            for (int i = 0; i < allowedHosts.size(); i++) {
+                String host = allowedHosts.get(i).toLowerCase(java.util.Locale.ROOT);
+                if (!HOST.matcher(host).matches() && !RANGE.matcher(host).matches()) {
+                    throw new FieldException(
+                            "allowed-hosts[" + i + "]",
+                            "must be a host name such as api.example.com or *.example.com, or an address range"
+                                    + " such as 10.0.0.0/8, got '" + host + "'");
+                }
+                if (host.startsWith("*.") && publicSuffix(host.substring(2))) {
+                    throw new FieldException(
+                            "allowed-hosts[" + i + "]",
+                            "'" + host + "' covers every host under the public suffix '" + host.substring(2)
+                                    + "'; name the domain, such as *.example." + host.substring(2));
+                }
+                hosts.add(host);
+            }
+            return List.copyOf(hosts);
         }
 
         /** Whether {@code domain} is a public suffix ({@code com}, {@code co.uk}), under which anyone may register. */

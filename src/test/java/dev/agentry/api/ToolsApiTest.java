@@ -137,7 +137,8 @@ class ToolsApiTest {
                 .statusCode(404)
                 .body(
                         "detail",
-                        equalTo("there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, leaky, notes, pets]"));
+                        equalTo(
+                                "there is no toolset 'nope'; the toolsets are [code, echo, echo-oauth, leaky, notes, pets]"));
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/tools/echo/nope/test")

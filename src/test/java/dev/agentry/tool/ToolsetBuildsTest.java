@@ -57,7 +57,7 @@ class ToolsetBuildsTest {
 
     private static ToolsetDefinition toolset(String name) {
         return new ToolsetDefinition.Mcp(
-                name, "", List.of("mcp-server"), null, null, null, Duration.ofSeconds(5), List.of("*"), null);
+                name, "", List.of("mcp-server"), null, null, null, null, Duration.ofSeconds(5), List.of("*"), null);
     }
 
     private Supplier<List<Tool>> hangs() {

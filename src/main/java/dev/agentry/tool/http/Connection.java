@@ -1,6 +1,7 @@
 package dev.agentry.tool.http;
 
 import dev.agentry.asset.Redactor;
+import dev.agentry.tool.Egress;
 import dev.agentry.tool.HttpAuth;
 import dev.agentry.tool.ToolResult;
 import dev.agentry.tool.ToolsetDefinition;

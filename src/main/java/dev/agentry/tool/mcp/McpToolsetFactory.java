@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentry.AgentryException;
 import dev.agentry.asset.Secret;
 import dev.agentry.tool.ArgumentSchema;
+import dev.agentry.tool.Egress;
 import dev.agentry.tool.Tool;
 import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolSpec;
@@ -20,10 +21,12 @@ import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
 import dev.langchain4j.mcp.client.transport.stdio.StdioMcpTransport;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -85,6 +88,15 @@ public class McpToolsetFactory implements ToolsetFactory<ToolsetDefinition.Mcp> 
     }
 
     private static McpClient connect(ToolsetDefinition.Mcp definition) {
+        if (definition.url() != null) {
+            String host = URI.create(definition.url()).getHost();
+            Optional<String> internal =
+                    Egress.refusal(host, definition.allowedHosts(), java.net.InetAddress::getAllByName);
+            if (internal.isPresent()) {
+                throw new AgentryException.Unavailable(
+                        "MCP toolset '" + definition.name() + "' is not connected: " + internal.get());
+            }
+        }
         McpTransport transport = definition.url() != null
                 ? StreamableHttpMcpTransport.builder()
                         .url(definition.url())

@@ -125,7 +125,7 @@ class HttpTransportTest {
         String name = java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
         java.net.InetAddress address = java.net.InetAddress.getByName(name);
         org.junit.jupiter.api.Assumptions.assumeTrue(
-                Egress.internal(address) && !name.equals("localhost"),
+                dev.agentry.tool.Egress.internal(address) && !name.equals("localhost"),
                 "skipped: this machine's name " + name + " resolves to " + address + ", not a private address");
         ToolResult refused = callThing("name: t\nbase-url: http://" + name + ":" + server.port() + "/api\n");
         ToolResult allowed = callThing("name: t\nbase-url: http://" + name + ":" + server.port()

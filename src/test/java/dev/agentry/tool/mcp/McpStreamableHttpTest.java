@@ -91,6 +91,7 @@ class McpStreamableHttpTest {
                 null,
                 server.baseUrl() + "/mcp",
                 Map.of("Authorization", new Secret("Bearer mcp-token", null)),
+                null,
                 Duration.ofSeconds(10),
                 List.of("lookup-account"),
                 null));
@@ -108,5 +109,34 @@ class McpStreamableHttpTest {
                 .withHeader("Authorization", equalTo("Bearer mcp-token"))
                 .withHeader("Mcp-Session-Id", equalTo("session-42"))
                 .withRequestBody(matchingJsonPath("$.params.arguments.domain", equalTo("acme.com"))));
+    }
+
+    @Test
+    void an_endpoint_whose_name_resolves_inside_a_private_network_is_not_connected_until_listed() throws Exception {
+        // This machine's own name resolves (through /etc/hosts) to an address on a private network.
+        String name = java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+        java.net.InetAddress address = java.net.InetAddress.getByName(name);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dev.agentry.tool.Egress.internal(address) && !name.equals("localhost"),
+                "skipped: this machine's name " + name + " resolves to " + address + ", not a private address");
+        String url = "http://" + name + ":" + server.port() + "/mcp";
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory.create(new ToolsetDefinition.Mcp(
+                        "crm-mcp", "", null, null, url, null, null, Duration.ofSeconds(10), List.of("*"), null)))
+                .isInstanceOf(dev.agentry.AgentryException.Unavailable.class)
+                .hasMessageStartingWith(
+                        "MCP toolset 'crm-mcp' is not connected: " + name + " resolves to " + address.getHostAddress());
+        List<Tool> listed = factory.create(new ToolsetDefinition.Mcp(
+                "crm-mcp",
+                "",
+                null,
+                null,
+                url,
+                Map.of("Authorization", new Secret("Bearer mcp-token", null)),
+                List.of(name, address.getHostAddress()),
+                Duration.ofSeconds(10),
+                List.of("lookup-account"),
+                null));
+        assertThat(listed).hasSize(1);
     }
 }

@@ -42,6 +42,7 @@ class McpToolsetTest {
                 Map.of("NOTES_MODE", new Secret("test", null)),
                 null,
                 null,
+                null,
                 Duration.ofSeconds(20),
                 allow,
                 annotations);
@@ -139,6 +140,7 @@ class McpToolsetTest {
                 "broken",
                 "",
                 List.of("/nonexistent/mcp-server"),
+                null,
                 null,
                 null,
                 null,

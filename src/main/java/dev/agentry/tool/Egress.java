@@ -1,4 +1,4 @@
-package dev.agentry.tool.http;
+package dev.agentry.tool;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -14,18 +14,18 @@ import java.util.Optional;
  * someone points at the service's own network through DNS does not become a way in. An address
  * written as the host, and {@code localhost}, are explicit already.
  */
-final class Egress {
+public final class Egress {
 
     /** Addresses of a name; {@link InetAddress#getAllByName} outside tests. */
     @FunctionalInterface
-    interface Resolver {
+    public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
     private Egress() {}
 
     /** Why a request to {@code host} is refused, if it is; a name that does not resolve is left to the client. */
-    static Optional<String> refusal(String host, List<String> allowed, Resolver resolver) {
+    public static Optional<String> refusal(String host, List<String> allowed, Resolver resolver) {
         String name = host.toLowerCase(java.util.Locale.ROOT);
         if (name.equals("localhost") || literal(name)) {
             return Optional.empty();
@@ -52,7 +52,7 @@ final class Egress {
     }
 
     /** Loopback, private, link-local, carrier-grade NAT, unique-local IPv6 or the unspecified address. */
-    static boolean internal(InetAddress address) {
+    public static boolean internal(InetAddress address) {
         if (address.isLoopbackAddress()
                 || address.isSiteLocalAddress()
                 || address.isLinkLocalAddress()

@@ -1,10 +1,9 @@
-package dev.agentry.tool.http;
+package dev.agentry.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentry.asset.FieldException;
-import dev.agentry.tool.ToolsetDefinition;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

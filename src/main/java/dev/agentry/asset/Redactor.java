@@ -1,5 +1,6 @@
 package dev.agentry.asset;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -47,22 +48,11 @@ public class Redactor {
                 .toList();
     }
 
-    /** A value as written, inside a JSON string, and in a URL or a form. */
+    /** A value as written, inside a JSON string (as Jackson escapes it), and in a URL or a form. */
     private static Stream<String> forms(String value) {
-        StringBuilder json = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> json.append(c);
-            }
-        }
+        String json = new String(JsonStringEncoder.getInstance().quoteAsString(value));
         String form = URLEncoder.encode(value, StandardCharsets.UTF_8);
-        return Stream.of(value, json.toString(), form, form.replace("+", "%20"));
+        return Stream.of(value, json, form, form.replace("+", "%20"));
     }
 
     /** Whether any secret is known; when none is, scrubbing is a no-op and can be skipped. */

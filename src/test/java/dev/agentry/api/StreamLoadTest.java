@@ -8,16 +8,11 @@ import dev.agentry.fixtures.Api;
 import dev.agentry.fixtures.TestServices;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -40,15 +35,7 @@ class StreamLoadTest {
     void a_stream_of_a_local_run_reads_the_store_only_to_start_and_to_end() throws Exception {
         double before = reads();
         String id = RunsApiTest.startSlow(given(), "pushed", 5_000);
-        String url = RestAssured.baseURI + ":" + RestAssured.port + "/v1/runs/" + id + "/events";
-        HttpResponse<InputStream> stream = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .header("Accept", "text/event-stream")
-                                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
-                                .timeout(Duration.ofSeconds(60))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = Api.events(id);
         List<String> events = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
             String line;

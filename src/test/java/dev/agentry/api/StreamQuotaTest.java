@@ -10,16 +10,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +35,7 @@ class StreamQuotaTest {
     @Test
     void a_caller_past_its_stream_quota_gets_429_and_its_place_comes_back_when_a_stream_ends() throws Exception {
         String id = RunsApiTest.startSlow(given(), "slow", 4_000);
-        String url = RestAssured.baseURI + ":" + RestAssured.port + "/v1/runs/" + id + "/events";
-        HttpResponse<InputStream> first = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .header("Accept", "text/event-stream")
-                                .header("Authorization", Api.bearer(Api.ADMIN_KEY))
-                                .timeout(Duration.ofSeconds(30))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> first = Api.events(id);
         assertThat(first.statusCode()).isEqualTo(200);
         BufferedReader lines = new BufferedReader(new InputStreamReader(first.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).as("the first stream is open and sending").isNotNull();

@@ -41,6 +41,16 @@ public interface SandboxConfig {
      */
     Optional<List<String>> workerJvmOptions();
 
+    /**
+     * The account workers run as when the service runs as root, so that code that escaped GraalVM
+     * cannot write the asset folders or the database, nor read the service's files; {@code service}
+     * keeps them on the service's account. A deployment should create an account for workers alone.
+     * Ignored when the service does not run as root: it cannot switch accounts then. Env
+     * {@code AGENTRY_SANDBOX_WORKER_USER}.
+     */
+    @WithDefault("nobody")
+    String workerUser();
+
     /** How long a worker may take to start and warm up before it is given up. */
     @WithDefault("90s")
     Duration workerStartTimeout();

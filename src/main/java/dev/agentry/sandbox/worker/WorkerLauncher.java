@@ -58,12 +58,14 @@ final class WorkerLauncher {
     private final Path jar;
     private final String java;
     private final List<String> extraOptions;
+    private final Confinement confinement;
 
-    private WorkerLauncher(Path dir, Path jar, String java, List<String> extraOptions) {
+    private WorkerLauncher(Path dir, Path jar, String java, List<String> extraOptions, Confinement confinement) {
         this.dir = dir;
         this.jar = jar;
         this.java = java;
         this.extraOptions = List.copyOf(extraOptions);
+        this.confinement = confinement;
     }
 
     /**
@@ -77,20 +79,27 @@ final class WorkerLauncher {
      * its private folder, as working directory (not the service's, which holds the asset folders and the
      * embedded database). Every path a worker command names is absolute, so the folder does not matter.
      */
-    static ProcessBuilder isolated(ProcessBuilder builder, Path home) {
+    static ProcessBuilder isolated(ProcessBuilder builder, Path home, Confinement confinement) {
         Map<String, String> environment = builder.environment();
         environment.keySet().retainAll(PASSED_ENVIRONMENT);
-        builder.command(CONFINEMENT.wrap(builder.command()));
+        builder.command(confinement.wrap(builder.command()));
         return builder.directory(home.toFile());
     }
 
-    /** What the operating system adds around every worker here; found out once. */
-    static final Confinement CONFINEMENT = Confinement.detect();
+    /** The account workers run as when the service runs as root and nothing else is configured. */
+    static final String DEFAULT_USER = "nobody";
+
+    /** The worker as installed, run as {@link #DEFAULT_USER} where the service runs as root. */
+    static WorkerLauncher locate(Optional<String> configured, List<String> extraOptions) {
+        return locate(configured, extraOptions, DEFAULT_USER);
+    }
 
     /**
+     * @param user the account workers run as when the service runs as root, or
+     *     {@link Confinement#SERVICE_ACCOUNT}
      * @throws IllegalStateException saying where it looked and how to fix it, when there is no worker
      */
-    static WorkerLauncher locate(Optional<String> configured, List<String> extraOptions) {
+    static WorkerLauncher locate(Optional<String> configured, List<String> extraOptions, String user) {
         // Absolute, so that the classpath workers start with is the one the AOT cache was trained on.
         Path dir = configured
                 .map(Path::of)
@@ -113,7 +122,20 @@ final class WorkerLauncher {
             throw new UncheckedIOException(e);
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new WorkerLauncher(dir, jar, java, extraOptions);
+        List<Path> needed = new ArrayList<>();
+        needed.add(Path.of(java));
+        needed.addAll(jars(dir.resolve("lib")));
+        needed.addAll(jars(dir.resolve("upgrade")));
+        if (Files.isRegularFile(dir.resolve(CACHE))) {
+            needed.add(dir.resolve(CACHE));
+        }
+        needed.add(jar);
+        return new WorkerLauncher(dir, jar, java, extraOptions, Confinement.detect(user, needed));
+    }
+
+    /** What the operating system adds around this launcher's workers. */
+    Confinement confinement() {
+        return confinement;
     }
 
     /** Whether the optimizing compiler is laid out next to the worker. */

@@ -113,22 +113,33 @@ final class WorkerProcess implements AutoCloseable {
      */
     static WorkerProcess start(WorkerLauncher launcher, WorkerLauncher.Kind kind, long heapBytes, Duration timeout)
             throws IOException {
-        return start((socket, crashLog) -> launcher.command(kind, heapBytes, socket, crashLog), timeout);
+        return start(
+                (socket, crashLog) -> launcher.command(kind, heapBytes, socket, crashLog),
+                launcher.confinement(),
+                timeout);
     }
 
     /**
      * Starts the worker that {@code command} (given the socket to connect to and where to write a
-     * crash log) describes, isolated as every worker is.
+     * crash log) describes, isolated as every worker is, inside {@code confinement}.
      */
-    static WorkerProcess start(java.util.function.BiFunction<Path, Path, List<String>> command, Duration timeout)
+    static WorkerProcess start(
+            java.util.function.BiFunction<Path, Path, List<String>> command, Confinement confinement, Duration timeout)
             throws IOException {
         Path home = Files.createTempDirectory(
                 "agentry-worker-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socketPath = home.resolve("worker.sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+        if (confinement.account() != null) {
+            // The worker's folder and socket become its account's: nothing else of the service's is.
+            for (Path own : List.of(home, socketPath)) {
+                Files.setAttribute(own, "unix:uid", confinement.account().uid());
+                Files.setAttribute(own, "unix:gid", confinement.account().gid());
+            }
+        }
         Process process = WorkerLauncher.isolated(
-                        new ProcessBuilder(command.apply(socketPath, home.resolve("crash.log"))), home)
+                        new ProcessBuilder(command.apply(socketPath, home.resolve("crash.log"))), home, confinement)
                 .redirectErrorStream(true)
                 .start();
         Deque<String> log = new ArrayDeque<>();

@@ -287,9 +287,9 @@ public class WorkerSandbox implements CodeSandbox {
         WorkerLauncher located = launcher;
         if (located == null) {
             located = WorkerLauncher.locate(
-                    config.workerDir(), config.workerJvmOptions().orElse(List.of()));
+                    config.workerDir(), config.workerJvmOptions().orElse(List.of()), config.workerUser());
             launcher = located;
-            LOG.infof("Sandbox workers get: %s", WorkerLauncher.CONFINEMENT.describe());
+            LOG.infof("Sandbox workers get: %s", located.confinement().describe());
         }
         return located;
     }

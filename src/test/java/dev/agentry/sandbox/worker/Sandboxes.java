@@ -31,6 +31,7 @@ final class Sandboxes {
             boolean quickStart,
             boolean warmOnStart,
             Optional<List<String>> workerJvmOptions,
+            String workerUser,
             Duration workerStartTimeout)
             implements SandboxConfig {}
 
@@ -86,7 +87,15 @@ final class Sandboxes {
         Optional<List<String>> options = Optional.ofNullable(System.getProperty("agentry.test.worker-jvm-options"))
                 .map(text -> List.of(text.split(",")));
         return new WorkerSandbox(
-                new Config(Optional.empty(), optimize, quickStart, false, options, Duration.ofSeconds(90)), catalog);
+                new Config(
+                        Optional.empty(),
+                        optimize,
+                        quickStart,
+                        false,
+                        options,
+                        WorkerLauncher.DEFAULT_USER,
+                        Duration.ofSeconds(90)),
+                catalog);
     }
 
     /** A profile with these limits and a pool of {@code size}. */

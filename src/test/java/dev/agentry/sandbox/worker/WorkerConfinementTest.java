@@ -18,20 +18,87 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerConfinementTest {
 
+    private static final WorkerLauncher LAUNCHER = WorkerLauncher.locate(Optional.empty(), List.of());
+    private static final Confinement CONFINEMENT = LAUNCHER.confinement();
+
     private static WorkerProcess worker() throws Exception {
-        return WorkerProcess.start(
-                WorkerLauncher.locate(Optional.empty(), List.of()),
-                WorkerLauncher.Kind.INTERPRETER,
-                128L << 20,
-                Duration.ofSeconds(60));
+        return WorkerProcess.start(LAUNCHER, WorkerLauncher.Kind.INTERPRETER, 128L << 20, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void a_worker_runs_as_another_account_than_the_services() throws Exception {
+        assumeTrue(
+                CONFINEMENT.account() != null,
+                "skipped: workers run as the service's account here (" + CONFINEMENT.describe() + ")");
+        try (WorkerProcess worker = worker()) {
+            List<String> own = uids(worker.pid());
+            List<String> service = uids(ProcessHandle.current().pid());
+
+            assertThat(own)
+                    .as("real, effective, saved and file-system uid")
+                    .containsOnly(String.valueOf(CONFINEMENT.account().uid()));
+            assertThat(own).doesNotContainAnyElementsOf(service);
+            assertThat(works(worker))
+                    .as("the worker still runs code over its socket")
+                    .isTrue();
+        }
+    }
+
+    /**
+     * What a worker's account may do, tried with the shell rather than guest code: GraalVM already
+     * keeps guest code from files and sockets, and this is the boundary left when it does not.
+     */
+    @Test
+    void what_escaped_a_worker_can_neither_write_the_asset_folders_nor_connect_out() throws Exception {
+        assumeTrue(
+                CONFINEMENT.account() != null || CONFINEMENT.network(),
+                "skipped: this machine gives workers neither another account nor a network namespace ("
+                        + CONFINEMENT.describe() + ")");
+        try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String connect = "exec 3<>/dev/tcp/127.0.0.1/" + listener.getLocalPort();
+            assertThat(exitOf(List.of("bash", "-c", connect), Confinement.NONE))
+                    .as("the same command outside the confinement connects")
+                    .isZero();
+            if (CONFINEMENT.network()) {
+                assertThat(exitOf(List.of("bash", "-c", connect), CONFINEMENT)).isNotZero();
+            }
+        }
+        if (CONFINEMENT.account() != null) {
+            Path agents = Path.of("agents").toAbsolutePath();
+            assertThat(Files.isWritable(agents))
+                    .as("the service can write its asset folder")
+                    .isTrue();
+            assertThat(exitOf(List.of("test", "-w", agents.toString()), CONFINEMENT))
+                    .as("a worker's account cannot")
+                    .isNotZero();
+            assertThat(exitOf(List.of("test", "-r", agents.toString()), CONFINEMENT))
+                    .as("the check itself runs: the folder is readable to everyone here")
+                    .isZero();
+        }
+    }
+
+    private static int exitOf(List<String> command, Confinement confinement) throws Exception {
+        Process process = new ProcessBuilder(confinement.wrap(command))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    private static List<String> uids(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                .filter(line -> line.startsWith("Uid:"))
+                .flatMap(line ->
+                        java.util.Arrays.stream(line.substring(4).strip().split("\\s+")))
+                .toList();
     }
 
     @Test
     void a_worker_has_a_network_namespace_of_its_own() throws Exception {
         assumeTrue(
-                WorkerLauncher.CONFINEMENT.network(),
-                "skipped: this machine does not permit network namespaces (" + WorkerLauncher.CONFINEMENT.describe()
-                        + ")");
+                CONFINEMENT.network(),
+                "skipped: this machine does not permit network namespaces (" + CONFINEMENT.describe() + ")");
         try (WorkerProcess worker = worker()) {
             Path own = Files.readSymbolicLink(Path.of("/proc", String.valueOf(worker.pid()), "ns", "net"));
             Path service = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
@@ -50,9 +117,7 @@ class WorkerConfinementTest {
 
     @Test
     void a_worker_runs_under_resource_limits() throws Exception {
-        assumeTrue(
-                WorkerLauncher.CONFINEMENT.limits(),
-                "skipped: prlimit is not available here (" + WorkerLauncher.CONFINEMENT.describe() + ")");
+        assumeTrue(CONFINEMENT.limits(), "skipped: prlimit is not available here (" + CONFINEMENT.describe() + ")");
         try (WorkerProcess worker = worker()) {
             List<String> limits = Files.readAllLines(Path.of("/proc", String.valueOf(worker.pid()), "limits"));
 

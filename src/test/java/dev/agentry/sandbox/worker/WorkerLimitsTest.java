@@ -23,6 +23,8 @@ class WorkerLimitsTest {
         };
         try (WorkerProcess worker = WorkerProcess.start(
                 (socket, crashLog) -> List.of(java, "-cp", classpath, LyingWorker.class.getName(), socket.toString()),
+                // The test classpath is in the build's own folders, which only the service's account reads.
+                Confinement.machine(),
                 Duration.ofSeconds(30))) {
 
             Protocol.Result result = worker.execute(

@@ -108,7 +108,7 @@ public class RunLoop {
         } catch (InterruptedException | CancellationException e) {
             return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
         }
-        commit(execution, step);
+        commit(execution, scrubbed(step));
         state.addModelStep(step);
         if (step.toolRequests().isEmpty()) {
             return answered(state, step.text());
@@ -126,13 +126,27 @@ public class RunLoop {
         long t0 = System.nanoTime();
         ModelReply reply = interruptibly(execution, () -> state.plan().model().chat(request));
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        List<ToolRequest> requests = reply.toolRequests().stream()
+        Step.ModelStep step = new Step.ModelStep(
+                index, started, durationMs, redactor.scrub(reply.text()), reply.toolRequests(), reply.usage());
+        journal.modelResponse(state, scrubbed(step));
+        return step;
+    }
+
+    /**
+     * The step as it is stored and shown: secrets scrubbed from the calls' arguments too. The calls
+     * themselves run with the arguments the model wrote: a secret's value may also be ordinary text in
+     * them (code that calls {@code re.test(s)} with a key that contains {@code test}), and masking it
+     * would change what runs. A run resumed from the store runs the stored, scrubbed arguments.
+     */
+    private Step.ModelStep scrubbed(Step.ModelStep step) {
+        if (redactor.isEmpty() || step.toolRequests().isEmpty()) {
+            return step;
+        }
+        List<ToolRequest> requests = step.toolRequests().stream()
                 .map(r -> new ToolRequest(r.id(), r.name(), redactor.scrub(r.arguments())))
                 .toList();
-        Step.ModelStep step =
-                new Step.ModelStep(index, started, durationMs, redactor.scrub(reply.text()), requests, reply.usage());
-        journal.modelResponse(state, step);
-        return step;
+        return new Step.ModelStep(
+                step.index(), step.startedAt(), step.durationMs(), step.text(), requests, step.usage());
     }
 
     /** The agent's instructions, and the schema its answer must match when it has one. */

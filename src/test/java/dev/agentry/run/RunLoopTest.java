@@ -519,6 +519,21 @@ class RunLoopTest {
                 .isEqualTo(new Message.ToolOutput("call_crm_whoami", "crm_whoami", "{\"token\":\"Bearer ****\"}"));
     }
 
+    @Test
+    void the_call_runs_with_the_arguments_the_model_wrote_and_only_the_stored_copy_is_scrubbed() throws Exception {
+        // A credential whose value is also ordinary text in code the model writes.
+        redactor.update("tools/crm.yaml", Set.of("pattern.test"));
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"pattern.test(s)\"}"), answer("done"));
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.arguments()).containsExactly(JSON.readTree("{\"text\":\"pattern.test(s)\"}"));
+        Step.ModelStep stored = (Step.ModelStep) result.steps().getFirst();
+        assertThat(stored.toolRequests().getFirst().arguments()).isEqualTo("{\"text\":\"****(s)\"}");
+        assertThat(result.toolStep(2).arguments()).hasToString("{\"text\":\"****(s)\"}");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

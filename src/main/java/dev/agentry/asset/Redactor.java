@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,19 +31,59 @@ public class Redactor {
 
     private static final int SHORTEST = 4;
 
-    private final Map<String, Set<String>> bySource = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Map<String, Set<String>> bySource = new HashMap<>();
+    /** Values no source holds any longer, and when they stopped being held. */
+    private final Map<String, Instant> retired = new HashMap<>();
     /** Every value and its derived forms, longest first. */
     private volatile List<String> all = List.of();
 
-    /** Replaces the secrets known from {@code source} (an asset file) with {@code values}. */
-    public void update(String source, Set<String> values) {
-        if (values.isEmpty()) {
-            bySource.remove(source);
-        } else {
-            bySource.put(source, Set.copyOf(values));
+    public Redactor() {
+        this(Clock.systemUTC());
+    }
+
+    @Inject
+    public Redactor(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Replaces the secrets known from {@code source} (an asset file, a token cache) with {@code values}.
+     * A value it no longer holds stays masked (a run that read it before the file was edited, or before
+     * a token was renewed, may still meet it in an answer) until {@link #forgetRetired} says no run that
+     * could have used it is still executing.
+     */
+    public synchronized void update(String source, Set<String> values) {
+        Set<String> before = values.isEmpty() ? bySource.remove(source) : bySource.put(source, Set.copyOf(values));
+        Instant now = clock.instant();
+        if (before != null) {
+            for (String value : before) {
+                if (!values.contains(value)) {
+                    retired.putIfAbsent(value, now);
+                }
+            }
         }
-        all = bySource.values().stream()
-                .flatMap(Set::stream)
+        values.forEach(retired::remove);
+        refresh();
+    }
+
+    /**
+     * Stops masking values retired before {@code oldestRunning}, when the oldest run still executing
+     * began: no run alive can have used them.
+     */
+    public synchronized void forgetRetired(Instant oldestRunning) {
+        if (retired.values().removeIf(at -> at.isBefore(oldestRunning))) {
+            refresh();
+        }
+    }
+
+    /** How many retired values are still masked. */
+    public synchronized int retiredCount() {
+        return retired.size();
+    }
+
+    private void refresh() {
+        all = Stream.concat(bySource.values().stream().flatMap(Set::stream), retired.keySet().stream())
                 .flatMap(Redactor::forms)
                 .filter(value -> value.length() >= SHORTEST)
                 .distinct()

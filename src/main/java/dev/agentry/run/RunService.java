@@ -3,6 +3,7 @@ package dev.agentry.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.AgentryException;
 import dev.agentry.access.Actor;
+import dev.agentry.asset.Redactor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,6 +49,7 @@ public class RunService {
     private final RunsConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final Redactor redactor;
     private final String owner;
     private final Semaphore permits;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
@@ -63,7 +65,8 @@ public class RunService {
             RunJournal journal,
             RunsConfig config,
             Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            Redactor redactor) {
         this.store = store;
         this.approvals = approvals;
         this.events = events;
@@ -73,12 +76,13 @@ public class RunService {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.redactor = redactor;
         this.owner = config.nodeId().orElseGet(RunService::defaultNodeId);
         this.permits = new Semaphore(config.maxConcurrent());
     }
 
-    /** A run executing on this replica: how to stop it, and how to learn it ended. */
-    private record Active(RunControl control, CompletableFuture<Snapshot> done) {}
+    /** A run executing on this replica since {@code since}: how to stop it, and how to learn it ended. */
+    private record Active(RunControl control, CompletableFuture<Snapshot> done, Instant since) {}
 
     /** A run as it stands, with its committed steps. */
     public record Snapshot(Run run, List<Step> steps) {}
@@ -238,7 +242,7 @@ public class RunService {
      *     is read from the store
      */
     private void launch(String runId, RunPlan plan, Run queued) {
-        Active running = new Active(new RunControl(), new CompletableFuture<>());
+        Active running = new Active(new RunControl(), new CompletableFuture<>(), clock.instant());
         if (active.putIfAbsent(runId, running) != null) {
             return;
         }
@@ -435,6 +439,12 @@ public class RunService {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Renewing run leases failed; retrying");
         }
+        redactor.forgetRetired(oldestRunning().orElseGet(clock::instant));
+    }
+
+    /** When the run executing here longest began executing here, if any does. */
+    Optional<Instant> oldestRunning() {
+        return active.values().stream().map(Active::since).min(Instant::compareTo);
     }
 
     /** Resumes runs whose owner stopped renewing its lease before {@code lapsedBefore}. */

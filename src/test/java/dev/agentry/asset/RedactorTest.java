@@ -2,13 +2,83 @@ package dev.agentry.asset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Secrets are masked in the forms an API or a model echoes them back in, and never half-masked. */
 class RedactorTest {
 
-    private final Redactor redactor = new Redactor();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private final Redactor redactor = new Redactor(clock);
+
+    /** A clock tests move by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void a_value_an_edit_replaced_stays_masked_while_a_run_that_began_before_the_edit_executes() {
+        redactor.update("tools/crm.yaml", Set.of("old-token-1234"));
+        Instant runBegan = clock.instant();
+        clock.advance(Duration.ofMinutes(5));
+        redactor.update("tools/crm.yaml", Set.of("new-token-5678"));
+
+        assertThat(redactor.scrub("old-token-1234 new-token-5678")).isEqualTo("**** ****");
+
+        redactor.forgetRetired(runBegan);
+        assertThat(redactor.scrub("old-token-1234"))
+                .as("that run is still executing")
+                .isEqualTo("****");
+
+        clock.advance(Duration.ofMinutes(1));
+        redactor.forgetRetired(clock.instant());
+        assertThat(redactor.scrub("old-token-1234 new-token-5678")).isEqualTo("old-token-1234 ****");
+        assertThat(redactor.retiredCount()).isZero();
+    }
+
+    @Test
+    void a_superseded_token_and_a_deleted_file_retire_their_values_and_a_value_that_returns_is_current() {
+        redactor.update("access token of toolset crm", Set.of("token-one-1234"));
+        redactor.update("tools/crm.yaml", Set.of("password-1234"));
+        redactor.update("access token of toolset crm", Set.of("token-two-5678"));
+        redactor.update("tools/crm.yaml", Set.of());
+
+        assertThat(redactor.retiredCount()).isEqualTo(2);
+        assertThat(redactor.scrub("token-one-1234 password-1234")).isEqualTo("**** ****");
+
+        redactor.update("tools/crm.yaml", Set.of("password-1234"));
+        clock.advance(Duration.ofSeconds(1));
+        redactor.forgetRetired(clock.instant());
+        assertThat(redactor.scrub("token-one-1234 password-1234")).isEqualTo("token-one-1234 ****");
+    }
 
     @Test
     void a_secret_is_masked_as_written_json_escaped_and_url_encoded() {

@@ -373,20 +373,21 @@ public final class AssetBinder {
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             String written = parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
             String value = expand(parser, context, String.class);
-            // A header value filled from a variable is a credential in all but type (an API key, a
-            // tenant token): it is scrubbed like one, and shown masked.
-            if (written != null
-                    && !value.equals(written)
-                    && underHeaders(parser)
-                    && context.getAttribute(SECRETS) instanceof Set<?> secrets) {
-                ((Set<String>) secrets).add(value);
+            if (written != null && context.getAttribute(SECRETS) instanceof Set<?> found) {
+                Set<String> secrets = (Set<String>) found;
+                // A header value or a server's command argument filled from a variable is a credential
+                // in all but type (an API key, a tenant token, --token=...): scrubbed like one, shown masked.
+                if (!value.equals(written) && (under(parser, "headers") || under(parser, "command"))) {
+                    secrets.add(value);
+                }
+                secrets.addAll(UrlCredentials.in(written, value));
             }
             return value;
         }
 
-        private static boolean underHeaders(JsonParser parser) {
+        private static boolean under(JsonParser parser, String field) {
             for (var at = parser.getParsingContext(); at != null; at = at.getParent()) {
-                if ("headers".equals(at.getCurrentName())) {
+                if (field.equals(at.getCurrentName())) {
                     return true;
                 }
             }

@@ -46,6 +46,33 @@ class ToolsetFileTest {
     }
 
     @Test
+    void credentials_in_urls_and_server_commands_are_secrets_and_plain_query_values_are_not() {
+        var bound = AssetBinder.create()
+                .bind(
+                        "tools/t.yaml",
+                        StrictYaml.read(
+                                "tools/t.yaml",
+                                ("name: t\ntype: mcp\nallow: [\"*\"]\n"
+                                                + "url: https://bot:p%40ss-word-42@mcp.example.com/mcp?format=json"
+                                                + "&key=${SECRET}&region=eu\n")
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        ToolsetDefinition.class,
+                        Variables.of(Map.of("SECRET", "s3cr3t-value")));
+        var stdio = AssetBinder.create()
+                .bind(
+                        "tools/s.yaml",
+                        StrictYaml.read(
+                                "tools/s.yaml",
+                                "name: s\ntype: mcp\nallow: [\"*\"]\ncommand: [server, \"--token=${SECRET}\", --verbose]\n"
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        ToolsetDefinition.class,
+                        Variables.of(Map.of("SECRET", "s3cr3t-value")));
+
+        assertThat(bound.secrets()).containsExactlyInAnyOrder("p%40ss-word-42", "p@ss-word-42", "s3cr3t-value");
+        assertThat(stdio.secrets()).containsExactly("--token=s3cr3t-value");
+    }
+
+    @Test
     void a_credential_too_short_to_be_a_secret_is_refused_naming_the_field() {
         assertThatThrownBy(() ->
                         read("name: t\nbase-url: https://api.example.com\nauth: {type: bearer, token: test}\n" + TOOL))

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.agentry.LogLines;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URLEncoder;
@@ -45,6 +47,12 @@ public class Redactor {
     @Inject
     public Redactor(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The service's redactor masks log lines too; instances made by hand (in tests) do not. */
+    @PostConstruct
+    void scrubLogs() {
+        LogLines.scrubWith(this::scrub);
     }
 
     /**

@@ -36,7 +36,8 @@ class PackagedToolsetsIT {
     void the_packaged_service_builds_http_openapi_and_mcp_toolsets() throws Exception {
         Path tools = Files.createDirectories(dir.resolve("tools"));
         Path assets = Path.of("src", "test", "resources", "assets", "tools");
-        for (String file : new String[] {"echo.yaml", "pets.yaml", "notes.yaml"}) {
+        // leaky.yaml's error quotes a credential: the log shows it masked.
+        for (String file : new String[] {"echo.yaml", "pets.yaml", "notes.yaml", "leaky.yaml"}) {
             Files.copy(assets.resolve(file), tools.resolve(file));
         }
         // The notebook may also tell what environment its server process sees, given one variable.
@@ -100,6 +101,9 @@ class PackagedToolsetsIT {
             assertThat(variables)
                     .doesNotContain(
                             "AGENTRY_DATABASE_PASSWORD", "TEST_TOOLS_TOKEN", "TEST_CLASSPATH", "TEST_NOTES_MODE");
+            String log = Files.readString(dir.resolve("service.log"));
+            assertThat(log).contains("leaky.yaml").contains("got '****'");
+            assertThat(log).doesNotContain("packaged-test-token-4711");
         } finally {
             service.destroy();
             if (!service.waitFor(20, TimeUnit.SECONDS)) {

@@ -1,4 +1,4 @@
-package dev.agentry.api;
+package dev.agentry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,30 @@ class LogLinesTest {
         assertThat(record.getFormattedMessage())
                 .isEqualTo("auth.denied: /v1/runs\\n12:00:00.000 INFO  [d.a.r.RunService] all good\\r: no key")
                 .doesNotContain("\n", "\r");
+    }
+
+    @Test
+    void secrets_are_masked_in_log_messages_and_a_message_without_any_is_left_as_it_is() {
+        dev.agentry.asset.Redactor redactor = new dev.agentry.asset.Redactor();
+        redactor.update("tools/crm.yaml", java.util.Set.of("sk-live-4711-abcd"));
+        var before = LogLines.scrubber();
+        LogLines.scrubWith(redactor::scrub);
+        try {
+            ExtLogRecord record =
+                    new ExtLogRecord(Level.WARNING, "tools/crm.yaml: %s", ExtLogRecord.FormatStyle.PRINTF, "t");
+            record.setParameters(new Object[] {"field 'timeout': got 'sk-live-4711-abcd'"});
+            ExtLogRecord plain = new ExtLogRecord(Level.INFO, "Loaded %s", ExtLogRecord.FormatStyle.PRINTF, "t");
+            plain.setParameters(new Object[] {"agent"});
+
+            new LogLines().isLoggable(record);
+            new LogLines().isLoggable(plain);
+
+            assertThat(record.getFormattedMessage()).isEqualTo("tools/crm.yaml: field 'timeout': got '****'");
+            assertThat(plain.getFormattedMessage()).isEqualTo("Loaded agent");
+            assertThat(plain.getParameters()).as("left for the formatter").containsExactly("agent");
+        } finally {
+            LogLines.scrubWith(before);
+        }
     }
 
     @Test

@@ -1,28 +1,50 @@
-package dev.agentry.api;
+package dev.agentry;
 
 import io.quarkus.logging.LoggingFilter;
+import java.util.function.UnaryOperator;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import org.jboss.logmanager.ExtLogRecord;
 
 /**
- * Keeps every log line one line: control characters in a message (a request path, a file name, a
- * worker's output, a model's text) are written escaped, so input cannot forge log lines or hide
- * behind a carriage return. Stack traces, which the formatter prints after the message, are untouched.
+ * Keeps every log line one line and free of secrets: control characters in a message (a request
+ * path, a file name, a worker's output, a model's text) are written escaped, so input cannot forge
+ * log lines or hide behind a carriage return, and every secret the loaded assets hold is masked, as
+ * in everything else Agentry writes. Stack traces, which the formatter prints after the message, are
+ * untouched.
  */
 @LoggingFilter(name = LogLines.NAME)
 public final class LogLines implements Filter {
 
     static final String NAME = "agentry-one-line";
 
+    /** What masks secrets; the service's secrets redactor installs itself here when it is created. */
+    private static volatile UnaryOperator<String> scrubber = UnaryOperator.identity();
+
+    static UnaryOperator<String> scrubber() {
+        return scrubber;
+    }
+
+    /** Masks secrets in every message logged from now on with {@code scrub}. */
+    public static void scrubWith(UnaryOperator<String> scrub) {
+        scrubber = scrub;
+    }
+
     @Override
     public boolean isLoggable(LogRecord record) {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-        if (message != null && needsEscaping(message)) {
-            record.setMessage(escape(message));
+        if (message == null) {
+            return true;
+        }
+        String clean = scrubber.apply(message);
+        if (needsEscaping(clean)) {
+            clean = escape(clean);
+        }
+        if (!clean.equals(message)) {
+            record.setMessage(clean);
             record.setParameters(null);
             if (record instanceof ExtLogRecord ext) {
-                ext.setMessage(escape(message), ExtLogRecord.FormatStyle.NO_FORMAT);
+                ext.setMessage(clean, ExtLogRecord.FormatStyle.NO_FORMAT);
             }
         }
         return true;

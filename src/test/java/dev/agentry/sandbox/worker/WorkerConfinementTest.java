@@ -42,6 +42,13 @@ class WorkerConfinementTest {
                     .as("the worker still runs code over its socket")
                     .isTrue();
         }
+        assumeTrue(LAUNCHER.canOptimize(), "the optimizing compiler is not laid out here");
+        try (WorkerProcess optimizing =
+                WorkerProcess.start(LAUNCHER, WorkerLauncher.Kind.OPTIMIZING, 256L << 20, Duration.ofSeconds(90))) {
+            assertThat(optimizing.ready().implementation())
+                    .as("Truffle's optimizing runtime unpacks its library into the worker's own folder")
+                    .isEqualTo("GraalVM CE");
+        }
     }
 
     /**

@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -354,6 +355,29 @@ public final class AssetBinder {
                 .value();
     }
 
+    /**
+     * {@code parse} applied to the string at the parser, expanded. When it is refused, the error quotes
+     * what the file says ({@code ${TOKEN}}) rather than what a variable holds: a credential put in the
+     * wrong variable must not appear in an error, whatever else knows it as a secret.
+     */
+    private static <T> T parsed(
+            JsonParser parser, DeserializationContext context, Class<T> type, Function<String, T> parse)
+            throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            return type.cast(context.handleUnexpectedToken(type, parser));
+        }
+        String written = parser.getText();
+        Interpolation.Result expanded = charged(context, Interpolation.expand(written, variables(context)));
+        try {
+            return parse.apply(expanded.value());
+        } catch (IllegalArgumentException e) {
+            if (!expanded.usedVariables() || expanded.value().isEmpty()) {
+                throw e;
+            }
+            throw new IllegalArgumentException(e.getMessage().replace(expanded.value(), written));
+        }
+    }
+
     /** Counts an expansion against the file's {@link #MAX_EXPANDED_CHARS}. */
     private static Interpolation.Result charged(DeserializationContext context, Interpolation.Result expanded) {
         if (expanded.usedVariables() && context.getAttribute(EXPANDED) instanceof long[] total) {
@@ -422,7 +446,7 @@ public final class AssetBinder {
     private static final class DurationReader extends JsonDeserializer<Duration> {
         @Override
         public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            return DurationText.parse(expand(parser, context, Duration.class));
+            return parsed(parser, context, Duration.class, DurationText::parse);
         }
     }
 
@@ -432,7 +456,7 @@ public final class AssetBinder {
             if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
                 return new ByteSize(parser.getLongValue());
             }
-            return ByteSize.parse(expand(parser, context, ByteSize.class));
+            return parsed(parser, context, ByteSize.class, ByteSize::parse);
         }
     }
 

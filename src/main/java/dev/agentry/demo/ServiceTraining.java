@@ -21,17 +21,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Build step (run by Maven after packaging): a training run of the packaged service that writes the
- * JDK's AOT cache {@code agentry.aot} next to {@code quarkus-run.jar}; {@code ./agentry} starts the
- * service with it. The service runs in demo mode, so the run needs no keys and no network: it serves
- * the demo's agents, answers a REST run of the data analyst (whose code.run calls the CRM), then is
- * stopped the way an operator stops it, and the JDK writes the classes it loaded and linked as it
- * exits. A failed training costs only start-up speed, so it warns and leaves no cache rather than
- * failing the build. Usage: {@code ServiceTraining <quarkus-run.jar> <work dir>}.
+ * Build step (run by Maven after packaging): a training run of the packaged service that writes a JDK
+ * AOT cache next to {@code quarkus-run.jar}; {@code ./agentry} starts the service with it. There are
+ * two, because the JVM loads every class a cache holds as it starts, and a production start must not
+ * load the demo's simulators (WireMock among them): {@link #CACHE}, trained on a production start that
+ * loads the project's assets and answers a few REST reads, and {@link #DEMO_CACHE}, trained in demo
+ * mode, which needs no keys and no network: it serves the demo's agents and answers a REST run of the
+ * data analyst (whose code.run calls the CRM). Each run is stopped the way an operator stops the
+ * service, and the JDK writes the classes it loaded and linked as it exits. A failed training costs
+ * only start-up speed, so it warns and leaves no cache rather than failing the build. Usage:
+ * {@code ServiceTraining <quarkus-run.jar> <work dir> production|demo}.
  */
 public final class ServiceTraining {
 
+    /** The cache of a production start ({@code ./agentry start}). */
     public static final String CACHE = "agentry.aot";
+    /** The cache of a demo start ({@code ./agentry demo}). */
+    public static final String DEMO_CACHE = "agentry-demo.aot";
     /**
      * The options the service's JVM runs with, here for the training run and in {@code ./agentry} for
      * users (a test keeps the two equal). C1 only: on 2 cores the optimizing C2 compiler spends about
@@ -51,8 +57,9 @@ public final class ServiceTraining {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Path jar = Path.of(args[0]);
-        Path work = Path.of(args[1]);
-        Path cache = jar.resolveSibling(CACHE);
+        boolean demo = args.length > 2 && "demo".equals(args[2]);
+        Path work = Path.of(args[1], demo ? "demo" : "production");
+        Path cache = jar.resolveSibling(demo ? DEMO_CACHE : CACHE);
         Files.deleteIfExists(cache);
         Files.createDirectories(work);
         int port = freePort();
@@ -62,8 +69,9 @@ public final class ServiceTraining {
         command.add("-XX:AOTCacheOutput=" + cache);
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of(
-                "-Dagentry.demo.enabled=true",
+                "-Dagentry.demo.enabled=" + demo,
                 "-Dagentry.admin-key=" + TRAINING_KEY,
+                "-Dagentry.audit.signing-key-file=" + work.resolve("signing-key.pem"),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + freePort(),
                 // absolute: "./" before an absolute path made H2 write under the working folder
@@ -77,7 +85,7 @@ public final class ServiceTraining {
         Thread.ofPlatform().daemon().start(() -> collect(service, output, demoDone));
         String problem;
         try {
-            problem = exercise(service, port, demoDone);
+            problem = demo ? exercise(service, port, demoDone) : serve(service, port);
         } finally {
             // Through the handle: Process.destroy() would also close the pipe the service logs to, and
             // the JDK writes the cache while the service exits, after its last lines.
@@ -109,35 +117,41 @@ public final class ServiceTraining {
         }
     }
 
-    /** What the training asks of the service; returns why it could not, or null. */
+    /**
+     * What a production training asks of the service: to start with the project's assets and answer
+     * the reads an operator makes first. Returns why it could not, or null.
+     */
+    private static String serve(Process service, int port) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        String problem = awaitStart(service, http, base);
+        if (problem != null) {
+            return problem;
+        }
+        for (String path : List.of("/v1/tools", "/v1/runs", "/v1/policies", "/v1/audit?limit=10", "/v1/runs/run_x")) {
+            try {
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .header("Authorization", "Bearer " + TRAINING_KEY)
+                                .timeout(START)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                return "GET " + path + " failed: " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** What a demo training asks of the service; returns why it could not, or null. */
     private static String exercise(Process service, int port, CountDownLatch demoDone) throws InterruptedException {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
-        long deadline = System.nanoTime() + START.toNanos();
-        while (true) {
-            try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create(base + "/v1/agents"))
-                                                .header("Authorization", "Bearer " + TRAINING_KEY)
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200) {
-                    break;
-                }
-            } catch (ConnectException notYet) {
-                // not listening yet
-            } catch (IOException e) {
-                return "GET /v1/agents failed: " + e.getMessage();
-            }
-            if (!service.isAlive()) {
-                return "the service did not start (exit code " + service.exitValue() + ")";
-            }
-            if (System.nanoTime() > deadline) {
-                return "the service did not answer within " + START.toSeconds() + " s";
-            }
-            Thread.sleep(50);
+        String problem = awaitStart(service, http, base);
+        if (problem != null) {
+            return problem;
         }
         if (!demoDone.await(START.toSeconds(), TimeUnit.SECONDS)) {
             return "the demo's runs did not finish within " + START.toSeconds() + " s";
@@ -157,6 +171,35 @@ public final class ServiceTraining {
                     : "the data-analyst run answered " + run.statusCode() + ": " + run.body();
         } catch (IOException e) {
             return "the data-analyst run failed: " + e.getMessage();
+        }
+    }
+
+    /** Waits until the service answers {@code GET /v1/agents}; returns why it did not, or null. */
+    private static String awaitStart(Process service, HttpClient http, String base) throws InterruptedException {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (true) {
+            try {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/v1/agents"))
+                                                .header("Authorization", "Bearer " + TRAINING_KEY)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return null;
+                }
+            } catch (ConnectException notYet) {
+                // not listening yet
+            } catch (IOException e) {
+                return "GET /v1/agents failed: " + e.getMessage();
+            }
+            if (!service.isAlive()) {
+                return "the service did not start (exit code " + service.exitValue() + ")";
+            }
+            if (System.nanoTime() > deadline) {
+                return "the service did not answer within " + START.toSeconds() + " s";
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -45,7 +45,9 @@ class PackagedDemoIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        java.nio.file.Path classes = java.nio.file.Files.createTempFile("demo-classes", ".txt");
         ProcessBuilder builder = new ProcessBuilder(PackagedService.command(
+                        "-Xlog:class+load=info:file=" + classes,
                         "-Dagentry.demo.enabled=true",
                         "-Dquarkus.http.port=" + port,
                         "-Dagentry.store.url=jdbc:h2:file:./target/it-data/demo-" + port))
@@ -67,12 +69,16 @@ class PackagedDemoIT {
             }
             String all = String.join("\n", output);
 
-            assertThat(java.nio.file.Path.of("target", "quarkus-app", ServiceTraining.CACHE))
+            assertThat(java.nio.file.Path.of("target", "quarkus-app", ServiceTraining.DEMO_CACHE))
                     .as("the build trained the service's AOT cache")
                     .isRegularFile();
             assertThat(all)
                     .as("the JVM used that cache without complaint (it prints [error][aot] lines when it cannot)")
                     .doesNotContain("[aot]");
+            assertThat(java.nio.file.Files.readAllLines(classes))
+                    .as("demo mode loads the simulators (PackagedToolsetsIT checks that a production start does not)")
+                    .anyMatch(loaded -> loaded.contains(" dev.agentry.demo.SimulatedWorld "))
+                    .anyMatch(loaded -> loaded.contains("wiremock"));
             assertThat(all).contains("DEMO mode: the model and the Google Calendar and Salesforce APIs are simulated");
             assertThat(all).contains("set OPENAI_API_KEY");
             assertThat(all).contains("=== DEMO run run_");

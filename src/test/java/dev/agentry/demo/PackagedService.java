@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The packaged service, started as {@code ./agentry} starts it: with the AOT cache the build trained, if any. */
+/**
+ * The packaged service, started as {@code ./agentry} starts it: with the AOT cache the build trained
+ * for its mode (demo or production), if any.
+ */
 final class PackagedService {
 
     private static final Path APP = Path.of("target", "quarkus-app");
@@ -27,7 +30,8 @@ final class PackagedService {
     static List<String> command(String... options) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        Path cache = APP.resolve(ServiceTraining.CACHE);
+        boolean demo = List.of(options).contains("-Dagentry.demo.enabled=true");
+        Path cache = APP.resolve(demo ? ServiceTraining.DEMO_CACHE : ServiceTraining.CACHE);
         if (Files.isRegularFile(cache)) {
             command.add("-XX:AOTCache=" + cache);
         }

@@ -36,7 +36,7 @@ class PackagedToolsetsIT {
     void the_packaged_service_builds_http_openapi_and_mcp_toolsets() throws Exception {
         Path tools = Files.createDirectories(dir.resolve("tools"));
         Path assets = Path.of("src", "test", "resources", "assets", "tools");
-        // leaky.yaml's error quotes a credential: the log shows it masked.
+        // leaky.yaml's timeout is, by mistake, a credential: its error quotes the variable, not the value.
         for (String file : new String[] {"echo.yaml", "pets.yaml", "notes.yaml", "leaky.yaml"}) {
             Files.copy(assets.resolve(file), tools.resolve(file));
         }
@@ -49,7 +49,9 @@ class PackagedToolsetsIT {
         Files.createDirectories(tools.resolve("specs"));
         Files.copy(assets.resolve("specs/petstore.yaml"), tools.resolve("specs/petstore.yaml"));
         int port = PackagedService.freePort();
+        Path classes = dir.resolve("classes.txt");
         ProcessBuilder builder = new ProcessBuilder(PackagedService.command(
+                        "-Xlog:class+load=info:file=" + classes,
                         "-Dquarkus.http.port=" + port,
                         "-Dagentry.admin-key=" + ADMIN_KEY,
                         "-Dagentry.sandbox.warm-on-start=false",
@@ -101,8 +103,27 @@ class PackagedToolsetsIT {
             assertThat(variables)
                     .doesNotContain(
                             "AGENTRY_DATABASE_PASSWORD", "TEST_TOOLS_TOKEN", "TEST_CLASSPATH", "TEST_NOTES_MODE");
+            // A production start loads none of the demo's simulators, nor WireMock (its classes are
+            // named com.github.tomakehurst.wiremock and, shaded, wiremock.*), from the jars or a cache.
+            List<String> loaded = Files.readAllLines(classes);
+            assertThat(loaded).anyMatch(line -> line.contains(" dev.agentry.run.RunService "));
+            assertThat(loaded)
+                    .noneMatch(line -> line.contains("wiremock")
+                            || line.contains("dev.agentry.demo.SimulatedWorld")
+                            || line.contains("dev.agentry.demo.ScriptedModel")
+                            || line.contains("dev.agentry.demo.EchoCreated"));
+
+            // A credential pasted into an address by mistake is logged with the refusal, masked.
+            HttpResponse<String> denied = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/runs/packaged-test-token-4711"))
+                            .header("Authorization", "Bearer not-a-key-of-this-service")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(denied.statusCode()).isEqualTo(401);
+            Thread.sleep(200); // the log line is written as the answer goes out
             String log = Files.readString(dir.resolve("service.log"));
-            assertThat(log).contains("leaky.yaml").contains("got '****'");
+            assertThat(log).contains("auth.denied: /v1/runs/****");
+            assertThat(log).contains("leaky.yaml").contains("got '${TEST_TOOLS_TOKEN}'");
             assertThat(log).doesNotContain("packaged-test-token-4711");
         } finally {
             service.destroy();

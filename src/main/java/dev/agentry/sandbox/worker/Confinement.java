@@ -42,6 +42,18 @@ record Confinement(List<String> networkPrefix, boolean limits, Account account, 
     static final int OPEN_FILES = 1024;
     /** The largest file a worker may write (its crash log is the only one it needs). */
     static final long FILE_BYTES = 64L << 20;
+    /**
+     * The most processes and threads a worker may start. The kernel counts them per account, across
+     * every worker of that account (a worker's JVM runs about 20 threads), so this stops a fork bomb,
+     * not a busy worker.
+     */
+    static final int PROCESSES = 4096;
+    /**
+     * The virtual memory a worker may reserve beyond its heap: the JVM reserves about 3 GiB more than
+     * its heap (class space, code cache, thread stacks, Truffle's), measured from {@code /proc}; the
+     * rest is room. It bounds native allocations, which the heap limit does not see.
+     */
+    static final long ADDRESS_SPACE_BEYOND_HEAP = 6L << 30;
 
     /** Nothing added: the command runs as the service would start it. */
     static final Confinement NONE = new Confinement(List.of(), false, null, "not asked for");
@@ -205,9 +217,29 @@ record Confinement(List<String> networkPrefix, boolean limits, Account account, 
                 "--nofile=" + OPEN_FILES + ":" + OPEN_FILES,
                 "--fsize=" + FILE_BYTES + ":" + FILE_BYTES,
                 "--core=0:0",
-                "--"));
+                "--nproc=" + PROCESSES + ":" + PROCESSES));
+        long heap = heapBytes(command);
+        if (heap > 0) {
+            long space = heap + ADDRESS_SPACE_BEYOND_HEAP;
+            wrapped.add("--as=" + space + ":" + space);
+        }
+        wrapped.add("--");
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** The heap a JVM command asks for with {@code -Xmx<n>m}, as every worker command does; 0 if none. */
+    static long heapBytes(List<String> command) {
+        for (String option : command) {
+            if (option.startsWith("-Xmx") && option.endsWith("m")) {
+                try {
+                    return Long.parseLong(option.substring(4, option.length() - 1)) << 20;
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     /**
@@ -230,7 +262,8 @@ record Confinement(List<String> networkPrefix, boolean limits, Account account, 
         // The namespace first: entering one needs the service's privileges, which the switch drops.
         wrapped.addAll(networkPrefix);
         if (limits) {
-            wrapped.addAll(limitsPrefix(List.of()));
+            List<String> prefix = limitsPrefix(command);
+            wrapped.addAll(prefix.subList(0, prefix.size() - command.size()));
         }
         if (account != null) {
             wrapped.addAll(accountPrefix(account));
@@ -245,7 +278,9 @@ record Confinement(List<String> networkPrefix, boolean limits, Account account, 
                         ? "yes (" + String.join(" ", networkPrefix.subList(0, networkPrefix.size() - 1)) + ")"
                         : "no (unshare --net is not permitted here)")
                 + "; resource limits (" + OPEN_FILES + " open files, files up to " + (FILE_BYTES >> 20)
-                + " MiB, no core dumps): " + (limits ? "yes" : "no (prlimit is not available here)")
+                + " MiB, no core dumps, " + PROCESSES + " processes per account, address space of the heap plus "
+                + (ADDRESS_SPACE_BEYOND_HEAP >> 30) + " GiB): "
+                + (limits ? "yes" : "no (prlimit is not available here)")
                 + "; account: "
                 + (account != null
                         ? "'" + account.name() + "' (uid " + account.uid() + "), not the service's"

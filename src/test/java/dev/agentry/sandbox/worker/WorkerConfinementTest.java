@@ -130,7 +130,10 @@ class WorkerConfinementTest {
 
             assertThat(limits)
                     .anyMatch(line -> line.startsWith("Max open files") && line.contains(" 1024 "))
-                    .anyMatch(line -> line.startsWith("Max core file size") && line.matches(".*\\s0\\s+0\\s.*"));
+                    .anyMatch(line -> line.startsWith("Max core file size") && line.matches(".*\\s0\\s+0\\s.*"))
+                    .anyMatch(line -> line.startsWith("Max processes") && line.contains(" 4096 "))
+                    .anyMatch(line -> line.startsWith("Max address space")
+                            && line.contains(" " + ((128L << 20) + Confinement.ADDRESS_SPACE_BEYOND_HEAP) + " "));
         }
     }
 

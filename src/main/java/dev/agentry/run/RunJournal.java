@@ -83,11 +83,30 @@ public class RunJournal {
         ObjectNode data = Chain.object().put("step", step);
         data.put("model", state.plan().agent().model().name());
         data.put("messages", state.history().size() + 1);
-        ArrayNode tools = data.putArray("tools");
-        for (FunctionSpec function : state.plan().functions()) {
-            tools.add(function.name());
-        }
+        data.set("tools", offered(state.plan().functions()));
         append(RecordType.MODEL_REQUEST, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
+    }
+
+    /** The functions a plan offers and their names as records list them, made once and never changed. */
+    private record Offered(List<FunctionSpec> functions, ArrayNode names) {}
+
+    /**
+     * The last list of offered functions named: a run asks the model with the same list at every step,
+     * so its names are built once, not per request. Records only read them, so one array serves many.
+     */
+    private volatile Offered lastOffered = new Offered(List.of(), Chain.object().arrayNode());
+
+    private ArrayNode offered(List<FunctionSpec> functions) {
+        Offered last = lastOffered;
+        if (last.functions() != functions) {
+            ArrayNode names = Chain.object().arrayNode(functions.size());
+            for (FunctionSpec function : functions) {
+                names.add(function.name());
+            }
+            last = new Offered(functions, names);
+            lastOffered = last;
+        }
+        return last.names();
     }
 
     void modelResponse(RunState state, Step.ModelStep step) {

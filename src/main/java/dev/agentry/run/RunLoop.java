@@ -58,10 +58,11 @@ public class RunLoop {
     RunOutcome run(Execution execution) {
         RunState state = execution.state();
         while (true) {
-            Optional<RunOutcome> outcome = checkpoint(execution);
+            Instant now = clock.instant();
+            Optional<RunOutcome> outcome = checkpoint(execution, now);
             if (outcome.isEmpty()) {
                 try {
-                    outcome = state.pendingToolRequests().isEmpty() ? plan(execution) : act(execution);
+                    outcome = state.pendingToolRequests().isEmpty() ? plan(execution, now) : act(execution);
                 } catch (RunJournal.Unrecorded journalDown) {
                     // Intent before effect: nothing whose record could not be written was done.
                     outcome = Optional.of(new RunOutcome.Failed("stopped unaudited: " + journalDown.getMessage()
@@ -74,14 +75,13 @@ public class RunLoop {
         }
     }
 
-    /** Stops the run when asked to, before it does anything more. */
-    private Optional<RunOutcome> checkpoint(Execution execution) {
+    /** Stops the run when asked to, before it does anything more; {@code now} is the time of the check. */
+    private Optional<RunOutcome> checkpoint(Execution execution, Instant now) {
         RunControl.Stop stop = execution.control().stop();
         if (stop == RunControl.Stop.CANCELLED) {
             return Optional.of(new RunOutcome.Cancelled("cancelled by request"));
         }
-        if (stop == RunControl.Stop.TIMED_OUT
-                || !clock.instant().isBefore(execution.state().deadline())) {
+        if (stop == RunControl.Stop.TIMED_OUT || !now.isBefore(execution.state().deadline())) {
             Duration timeout = execution.state().plan().agent().limits().timeout();
             return Optional.of(
                     failed(execution.state(), "timeout", "the run took longer than " + DurationText.format(timeout)));
@@ -89,8 +89,8 @@ public class RunLoop {
         return Optional.empty();
     }
 
-    /** Asks the model what to do next, or returns the final answer it already gave. */
-    private Optional<RunOutcome> plan(Execution execution) {
+    /** Asks the model what to do next, or returns the final answer it already gave; {@code now} is when. */
+    private Optional<RunOutcome> plan(Execution execution, Instant now) {
         RunState state = execution.state();
         Optional<String> answer = state.finalAnswer();
         if (answer.isPresent()) {
@@ -102,11 +102,12 @@ public class RunLoop {
         }
         Step.ModelStep step;
         try {
-            step = callModel(execution);
+            step = callModel(execution, now);
         } catch (AgentryException e) {
             return Optional.of(new RunOutcome.Failed("model call failed: " + redactor.scrub(e.getMessage())));
         } catch (InterruptedException | CancellationException e) {
-            return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
+            return checkpoint(execution, clock.instant())
+                    .or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
         }
         commit(execution, scrubbed(step));
         state.addModelStep(step);
@@ -116,13 +117,12 @@ public class RunLoop {
         return tokens(state);
     }
 
-    private Step.ModelStep callModel(Execution execution) throws InterruptedException {
+    private Step.ModelStep callModel(Execution execution, Instant started) throws InterruptedException {
         RunState state = execution.state();
         ModelRequest request = new ModelRequest(
                 instructions(state.plan()), state.history(), state.plan().functions());
         int index = state.nextIndex();
         journal.modelRequest(state, index);
-        Instant started = clock.instant();
         long t0 = System.nanoTime();
         ModelReply reply = interruptibly(execution, () -> state.plan().model().chat(request));
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
@@ -183,7 +183,8 @@ public class RunLoop {
                 callConcurrently(execution, pending, parked);
             }
         } catch (InterruptedException | CancellationException e) {
-            return checkpoint(execution).or(() -> Optional.of(new RunOutcome.Failed("tool calls were interrupted")));
+            return checkpoint(execution, clock.instant())
+                    .or(() -> Optional.of(new RunOutcome.Failed("tool calls were interrupted")));
         }
         state.appendAnsweredOutputs();
         if (!parked.isEmpty()) {

@@ -119,7 +119,7 @@ public class ToolGate {
                             + " are not valid JSON; send a JSON object that matches the tool's parameters"));
         } else {
             Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index, masks);
-            outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL);
+            outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL, started);
         }
         if (outcome.waiting() != null) {
             return new Called.Parked(outcome.waiting());
@@ -224,7 +224,8 @@ public class ToolGate {
         return Optional.empty();
     }
 
-    private Outcome checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin) {
+    /** {@code now}: when the call was asked for, the time its policies see. */
+    private Outcome checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin, Instant now) {
         String id = tool.spec().id();
         Optional<ToolResult> invalid = invalid(tool, arguments);
         if (invalid.isPresent()) {
@@ -238,7 +239,6 @@ public class ToolGate {
         // One decision at a time per run: concurrent calls of one reply, and calls from code, each see
         // the ones decided before them, so a cap such as run.calls[tool] >= 5 holds exactly.
         synchronized (scope.ledger()) {
-            Instant now = clock.instant();
             int maxCalls = agent.limits().maxToolCalls();
             decision = origin == Origin.CODE && scope.ledger().callsMade() >= maxCalls
                     ? new Decision.Deny(
@@ -454,7 +454,7 @@ public class ToolGate {
                 try {
                     return forModel(
                             scope.masks(),
-                            checkedCall(scope, tool.get(), callId, arguments, Origin.CODE)
+                            checkedCall(scope, tool.get(), callId, arguments, Origin.CODE, clock.instant())
                                     .result());
                 } catch (RunJournal.Unrecorded journalDown) {
                     return ToolResult.failed(toolId + " was not called: " + journalDown.getMessage());

@@ -2,10 +2,8 @@ package dev.agentry.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.policy.PolicyRequest;
-import dev.agentry.tool.JsonText;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,7 +32,7 @@ final class RunLedger {
     /** Calls per tool id; replaced, never changed, when a call is decided. */
     private ToolCounts calls;
     /** Allowed calls by tool id and canonical arguments. */
-    private final Map<String, Integer> identical = new HashMap<>();
+    private final Map<CallKey, Integer> identical = new HashMap<>();
 
     private int steps;
     private int toolSteps;
@@ -60,12 +58,12 @@ final class RunLedger {
     }
 
     /** How often a call with this {@link #key} was already allowed. */
-    synchronized int identicalCalls(String key) {
+    synchronized int identicalCalls(CallKey key) {
         return identical.getOrDefault(key, 0);
     }
 
     /** A call was decided; an allowed one counts towards the identical-call guard. */
-    synchronized void decided(String tool, String key, String origin, String effect) {
+    synchronized void decided(String tool, CallKey key, String origin, String effect) {
         if (decided == history.length) {
             history = Arrays.copyOf(history, decided * 2);
         }
@@ -98,47 +96,14 @@ final class RunLedger {
     }
 
     /**
-     * A key equal for equal JSON: Jackson's object nodes compare by content whatever their field
-     * order, but their text does not, so fields are sorted first.
+     * What the identical-call guard counts: a tool and its arguments, equal for equal JSON whatever
+     * the order of fields (Jackson compares object nodes by content; {@code 5} and {@code "5"}, or
+     * {@code 1.5} and {@code 15}, stay distinct). The arguments are the call's own, which nothing
+     * changes once it is decided.
      */
-    static String key(String tool, JsonNode arguments) {
-        return tool + "\n" + canonical(arguments);
-    }
+    record CallKey(String tool, JsonNode arguments) {}
 
-    static String canonical(JsonNode node) {
-        StringBuilder text = new StringBuilder(64);
-        canonical(node, text);
-        return text.toString();
-    }
-
-    private static void canonical(JsonNode node, StringBuilder text) {
-        if (node.isObject()) {
-            List<String> names = new ArrayList<>(node.size());
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            text.append('{');
-            for (int i = 0; i < names.size(); i++) {
-                if (i > 0) {
-                    text.append(',');
-                }
-                JsonText.quote(names.get(i), text);
-                text.append(':');
-                canonical(node.get(names.get(i)), text);
-            }
-            text.append('}');
-        } else if (node.isArray()) {
-            text.append('[');
-            for (int i = 0; i < node.size(); i++) {
-                if (i > 0) {
-                    text.append(',');
-                }
-                canonical(node.get(i), text);
-            }
-            text.append(']');
-        } else if (node.isTextual()) {
-            JsonText.quote(node.textValue(), text);
-        } else {
-            text.append(JsonText.compact(node));
-        }
+    static CallKey key(String tool, JsonNode arguments) {
+        return new CallKey(tool, arguments);
     }
 }

@@ -266,7 +266,7 @@ public class ToolGate {
                     decision = decidedBy(asEarlier.get(), asked);
                 }
             }
-            String key = RunLedger.key(id, arguments);
+            RunLedger.CallKey key = RunLedger.key(id, arguments);
             if (decision instanceof Decision.Allow) {
                 decision = loopGuard(scope, id, key).orElse(decision);
             }
@@ -357,7 +357,7 @@ public class ToolGate {
     }
 
     /** A further call of a tool with arguments it was already allowed {@code max-identical-calls} times. */
-    private static Optional<Decision> loopGuard(Scope scope, String tool, String key) {
+    private static Optional<Decision> loopGuard(Scope scope, String tool, RunLedger.CallKey key) {
         int max = scope.plan().agent().limits().maxIdenticalCalls();
         int made = scope.ledger().identicalCalls(key);
         if (made < max) {

@@ -8,7 +8,10 @@ import dev.agentry.model.ModelReply;
 import dev.agentry.model.ModelRequest;
 import dev.agentry.model.Price;
 import dev.agentry.model.ToolRequest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,14 +38,29 @@ public class RunLoop {
     private final RunJournal journal;
     private final Redactor redactor;
     private final Clock clock;
+    private final RunTracing tracing;
 
+    /** A loop that makes no spans: for tests and benchmarks that build it themselves. */
     RunLoop(RunStore store, RunEvents events, ToolGate gate, RunJournal journal, Redactor redactor, Clock clock) {
+        this(store, events, gate, journal, redactor, clock, RunTracing.OFF);
+    }
+
+    @Inject
+    RunLoop(
+            RunStore store,
+            RunEvents events,
+            ToolGate gate,
+            RunJournal journal,
+            Redactor redactor,
+            Clock clock,
+            RunTracing tracing) {
         this.store = store;
         this.events = events;
         this.gate = gate;
         this.journal = journal;
         this.redactor = redactor;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     /** A run this replica executes: its state, how to stop it, and the lease it holds. */
@@ -56,6 +74,22 @@ public class RunLoop {
     }
 
     RunOutcome run(Execution execution) {
+        RunState state = execution.state();
+        if (!tracing.on()) {
+            return turns(execution);
+        }
+        Span span = tracing.run(state.runId(), state.plan());
+        state.traceUnder(Context.root().with(span));
+        RunOutcome outcome = null;
+        try {
+            outcome = turns(execution);
+            return outcome;
+        } finally {
+            tracing.ended(span, outcome != null ? outcome : new RunOutcome.Failed("the run's thread ended abruptly"));
+        }
+    }
+
+    private RunOutcome turns(Execution execution) {
         RunState state = execution.state();
         while (true) {
             Instant now = clock.instant();
@@ -124,7 +158,15 @@ public class RunLoop {
         int index = state.nextIndex();
         journal.modelRequest(state, index);
         long t0 = System.nanoTime();
-        ModelReply reply = interruptibly(execution, () -> state.plan().model().chat(request));
+        Span span = tracing.chat(state.trace(), state.plan());
+        ModelReply reply;
+        try {
+            reply = interruptibly(execution, () -> state.plan().model().chat(request));
+        } catch (InterruptedException | RuntimeException e) {
+            tracing.failed(span, e);
+            throw e;
+        }
+        tracing.answered(span, reply.usage());
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         Step.ModelStep step = new Step.ModelStep(
                 index, started, durationMs, redactor.scrub(reply.text()), reply.toolRequests(), reply.usage());

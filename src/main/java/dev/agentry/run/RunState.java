@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentry.model.Message;
 import dev.agentry.model.ToolRequest;
+import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -198,6 +199,17 @@ final class RunState {
     }
 
     /** The conversation so far, as a read-only view; model requests take their own copy. */
+    /** Where this run's spans go: under its execution's span, or nowhere when tracing is off. */
+    private Context trace = Context.root();
+
+    void traceUnder(Context context) {
+        trace = context;
+    }
+
+    Context trace() {
+        return trace;
+    }
+
     List<Message> history() {
         return java.util.Collections.unmodifiableList(history);
     }

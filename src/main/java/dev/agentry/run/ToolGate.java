@@ -18,6 +18,8 @@ import dev.agentry.tool.ToolCall;
 import dev.agentry.tool.ToolContext;
 import dev.agentry.tool.ToolInvoker;
 import dev.agentry.tool.ToolResult;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -49,6 +51,7 @@ public class ToolGate {
     private final ApprovalStore approvals;
 
     private final Duration approvalTimeout;
+    private final RunTracing tracing;
 
     @Inject
     ToolGate(
@@ -57,13 +60,15 @@ public class ToolGate {
             RunJournal journal,
             Clock clock,
             ApprovalStore approvals,
-            ApprovalsConfig approvalsConfig) {
+            ApprovalsConfig approvalsConfig,
+            RunTracing tracing) {
         this.policy = policy;
         this.redactor = redactor;
         this.journal = journal;
         this.clock = clock;
         this.approvals = approvals;
         this.approvalTimeout = approvalsConfig.timeout();
+        this.tracing = tracing;
     }
 
     /** A gate without approvals: a call that needs one is refused, telling the model why. */
@@ -74,6 +79,7 @@ public class ToolGate {
         this.clock = clock;
         this.approvals = null;
         this.approvalTimeout = Duration.ZERO;
+        this.tracing = RunTracing.OFF;
     }
 
     /** What became of one requested call: a step to commit, or an approval it waits for. */
@@ -86,7 +92,19 @@ public class ToolGate {
 
     /** Where a call is made: the run, its plan, deadline and ledger, and the step the call belongs to. */
     private record Scope(
-            String runId, RunPlan plan, Instant deadline, RunLedger ledger, int step, PolicyEngine.Redactions masks) {}
+            String runId,
+            RunPlan plan,
+            Instant deadline,
+            RunLedger ledger,
+            int step,
+            PolicyEngine.Redactions masks,
+            Context trace) {
+
+        /** This scope for what happens inside a call: calls from code nest under the call's span. */
+        Scope within(Context context) {
+            return new Scope(runId, plan, deadline, ledger, step, masks, context);
+        }
+    }
 
     /**
      * A call's result and the decision that let it through or stopped it (null when none was made),
@@ -118,7 +136,7 @@ public class ToolGate {
                     ToolResult.failed("the arguments for " + tool.get().spec().id()
                             + " are not valid JSON; send a JSON object that matches the tool's parameters"));
         } else {
-            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index, masks);
+            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index, masks, state.trace());
             outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL, started);
         }
         if (outcome.waiting() != null) {
@@ -226,6 +244,25 @@ public class ToolGate {
 
     /** {@code now}: when the call was asked for, the time its policies see. */
     private Outcome checkedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin, Instant now) {
+        if (!tracing.on()) {
+            return decidedCall(scope, tool, callId, arguments, origin, now);
+        }
+        Span span = tracing.tool(scope.trace(), tool.spec().id(), callId, origin.id);
+        Outcome outcome = null;
+        try {
+            outcome = decidedCall(scope.within(scope.trace().with(span)), tool, callId, arguments, origin, now);
+            return outcome;
+        } finally {
+            tracing.called(
+                    span,
+                    outcome == null || outcome.decision() == null
+                            ? null
+                            : outcome.decision().effect(),
+                    outcome == null ? ToolResult.failed("the call ended abruptly") : outcome.result());
+        }
+    }
+
+    private Outcome decidedCall(Scope scope, Tool tool, String callId, JsonNode arguments, Origin origin, Instant now) {
         String id = tool.spec().id();
         Optional<ToolResult> invalid = invalid(tool, arguments);
         if (invalid.isPresent()) {

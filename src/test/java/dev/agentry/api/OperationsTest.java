@@ -8,19 +8,33 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.agentry.fixtures.ScriptedChatServer;
 import dev.agentry.fixtures.TestServices;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * What operators rely on: health on the main port without a key, Prometheus metrics, the OpenAPI
- * document and its UI on the management interface, and none of those three on the main port.
+ * document and its UI on the management interface, and none of those three on the main port; no
+ * spans without an OTLP endpoint.
  */
 @QuarkusTest
 @QuarkusTestResource(TestServices.class)
 class OperationsTest {
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void without_an_otlp_endpoint_runs_make_no_spans() throws Exception {
+        RunsApiTest.runToEnd("echo-agent", ScriptedChatServer.script("{\"answer\": \"untraced\"}"));
+        Thread.sleep(200); // past the span processor's export delay, were it on
+
+        assertThat(spans.getFinishedSpanItems()).isEmpty();
+    }
 
     @Test
     void health_is_up() {

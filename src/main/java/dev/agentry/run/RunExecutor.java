@@ -1,0 +1,332 @@
+package dev.agentry.run;
+
+import dev.agentry.AgentryException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Executes runs on this replica: each on a virtual thread of its own, under the lease it took in the
+ * store and with its deadline, until it ends or parks for approvals. It knows which runs execute here,
+ * how to stop one, and how a waiter learns that one ended. Starting a run is {@link RunService}'s;
+ * keeping leases and adopting orphans is {@link RunLeases}'.
+ */
+@ApplicationScoped
+public class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    private final RunStore store;
+    private final ApprovalStore approvals;
+    private final RunEvents events;
+    private final AgentResolver resolver;
+    private final RunLoop loop;
+    private final RunJournal journal;
+    private final RunsConfig config;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final String owner;
+    private final Semaphore permits;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("agentry-run-timers").daemon().factory());
+
+    RunExecutor(
+            RunStore store,
+            ApprovalStore approvals,
+            RunEvents events,
+            AgentResolver resolver,
+            RunLoop loop,
+            RunJournal journal,
+            RunsConfig config,
+            Clock clock,
+            MeterRegistry metrics) {
+        this.store = store;
+        this.approvals = approvals;
+        this.events = events;
+        this.resolver = resolver;
+        this.loop = loop;
+        this.journal = journal;
+        this.config = config;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.owner = config.nodeId().orElseGet(RunExecutor::defaultNodeId);
+        this.permits = new Semaphore(config.maxConcurrent());
+    }
+
+    /** A run executing on this replica since {@code since}: how to stop it, and how to learn it ended. */
+    private record Active(RunControl control, CompletableFuture<RunService.Snapshot> done, Instant since) {}
+
+    /** The lease owner this replica writes runs as. */
+    String owner() {
+        return owner;
+    }
+
+    /**
+     * Whether this replica is executing the run now: its steps and its end are then published to
+     * {@link RunEvents} as they happen, and followers need not read the store for them.
+     */
+    boolean executesHere(String runId) {
+        return active.containsKey(runId);
+    }
+
+    /** How the run executing here ends, if it executes here. */
+    Optional<CompletableFuture<RunService.Snapshot>> ending(String runId) {
+        return Optional.ofNullable(active.get(runId)).map(Active::done);
+    }
+
+    /** Stops the run at its next step, if it executes here; its end is already recorded. */
+    void stop(String runId) {
+        Active running = active.get(runId);
+        if (running != null) {
+            running.control().cancel();
+        }
+    }
+
+    /** The runs executing here, whose leases this replica renews. */
+    List<String> executing() {
+        return List.copyOf(active.keySet());
+    }
+
+    /** When the run executing here longest began executing here, if any does. */
+    Optional<Instant> oldestRunning() {
+        return active.values().stream().map(Active::since).min(Instant::compareTo);
+    }
+
+    /** Executes a queued run whose state is in the store (adopted, or unparked). */
+    void relaunch(String runId) {
+        Run run = require(runId);
+        RunPlan plan;
+        try {
+            plan = resolver.plan(run.agent());
+        } catch (AgentryException e) {
+            finishQuietly(
+                    runId, run.agent(), new RunOutcome.Failed("could not be resumed: " + e.getMessage()), run.usage());
+            return;
+        }
+        try {
+            journal.resumed(runId, run.agent(), owner);
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("Not resuming run %s yet: %s", runId, e.getMessage());
+            return;
+        }
+        launch(runId, plan, null);
+    }
+
+    private Run require(String runId) {
+        return store.find(runId)
+                .orElseThrow(() -> new AgentryException.NotFound("there is no run with id '" + runId + "'"));
+    }
+
+    /** Executes a run this replica just created: its state is known, nothing needs reading back. */
+    void launch(Run queued, RunPlan plan) {
+        launch(queued.id(), plan, queued);
+    }
+
+    /**
+     * @param queued the run as created here, or null for a run adopted from another owner, whose state
+     *     is read from the store
+     */
+    private void launch(String runId, RunPlan plan, Run queued) {
+        Active running = new Active(new RunControl(), new CompletableFuture<>(), clock.instant());
+        if (active.putIfAbsent(runId, running) != null) {
+            return;
+        }
+        Thread.ofVirtual().name("run-" + runId).start(() -> execute(runId, plan, queued, running));
+    }
+
+    private void execute(String runId, RunPlan plan, Run queued, Active running) {
+        ScheduledFuture<?> deadline = null;
+        boolean acquired = false;
+        Run run = queued;
+        RunState state = null;
+        RunOutcome outcome = null;
+        Instant endedAt = null;
+        boolean resumeAfter = false;
+        try {
+            permits.acquire();
+            acquired = true;
+            Instant now = clock.instant();
+            if (!store.start(runId, owner, now, now.plus(config.lease()))) {
+                return;
+            }
+            run = queued != null ? started(queued, now) : require(runId);
+            events.publish(new RunEvent.StatusChanged(runId, RunStatus.RUNNING));
+            // Time spent waiting for people does not count against the run's timeout.
+            Duration waited = queued != null ? Duration.ZERO : store.waited(runId);
+            Instant until =
+                    run.startedAt().plus(plan.agent().limits().timeout()).plus(waited);
+            deadline = timers.schedule(
+                    running.control()::timeOut, Duration.between(now, until).toMillis(), TimeUnit.MILLISECONDS);
+            List<Step> committed = queued != null ? List.of() : store.steps(runId);
+            state = RunState.of(
+                    runId, plan, until, run.input(), committed, run.trigger().type(), run.startedAt());
+            outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
+            endedAt = clock.instant();
+            if (outcome instanceof RunOutcome.AwaitingApproval waiting) {
+                resumeAfter = park(runId, plan.agent().name(), waiting);
+                outcome = null;
+            } else if (store.finish(runId, outcome, state.usage().withCost(plan.price()), endedAt)) {
+                recordEnd(runId, plan.agent().name(), outcome, state.usage().withCost(plan.price()));
+            } else {
+                outcome = null;
+            }
+        } catch (RunLoop.LeaseLost e) {
+            LOG.infof("Stopped executing run %s: it was cancelled or taken over", runId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Run %s failed with an internal error", runId);
+            finishQuietly(
+                    runId,
+                    plan.agent().name(),
+                    new RunOutcome.Failed("internal error: " + e),
+                    state == null ? Usage.ZERO : state.usage());
+        } finally {
+            if (acquired) {
+                permits.release();
+            }
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            active.remove(runId);
+            if (resumeAfter) {
+                try {
+                    relaunch(runId);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Run %s could not resume yet; it is queued, and will be adopted", runId);
+                }
+            }
+            RunService.Snapshot end = outcome != null && state != null
+                    ? new RunService.Snapshot(
+                            ended(run, outcome, state.usage().withCost(plan.price()), endedAt), state.steps())
+                    : null;
+            announceEnd(runId, running, end);
+        }
+    }
+
+    /**
+     * Parks the run until its calls are decided; it holds no lease and no thread meanwhile.
+     *
+     * @return whether every call was decided while it parked, so it should resume at once
+     */
+    private boolean park(String runId, String agent, RunOutcome.AwaitingApproval waiting) {
+        if (!store.park(runId, owner, clock.instant())) {
+            return false;
+        }
+        try {
+            journal.parked(runId, agent, waiting.approvals());
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("Run %s is parked but the journal could not record it: %s", runId, e.getMessage());
+        }
+        events.publish(new RunEvent.StatusChanged(runId, RunStatus.AWAITING_APPROVAL));
+        return approvals.pending(runId) == 0 && store.unpark(runId, clock.instant());
+    }
+
+    private static Run started(Run queued, Instant now) {
+        return new Run(
+                queued.id(),
+                queued.agent(),
+                RunStatus.RUNNING,
+                queued.input(),
+                null,
+                null,
+                queued.trigger(),
+                queued.createdAt(),
+                now,
+                null,
+                queued.usage());
+    }
+
+    private static Run ended(Run run, RunOutcome outcome, Usage usage, Instant endedAt) {
+        String output = outcome.outputOrNull();
+        String error = outcome.errorOrNull();
+        return new Run(
+                run.id(),
+                run.agent(),
+                outcome.status(),
+                run.input(),
+                output,
+                error,
+                run.trigger(),
+                run.createdAt(),
+                run.startedAt(),
+                endedAt,
+                usage);
+    }
+
+    private void finishQuietly(String runId, String agent, RunOutcome outcome, Usage usage) {
+        try {
+            if (store.finish(runId, outcome, usage, clock.instant())) {
+                recordEnd(runId, agent, outcome, usage);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not record the end of run %s; it will be resumed when its lease lapses", runId);
+        }
+    }
+
+    /** Records a run's end; the store already holds it, so a journal that fails now is logged, not fatal. */
+    private void recordEnd(String runId, String agent, RunOutcome outcome, Usage usage) {
+        try {
+            journal.ended(runId, agent, outcome, usage);
+        } catch (RunJournal.Unrecorded e) {
+            LOG.errorf("The end of run %s is in the run store but not in the audit journal: %s", runId, e.getMessage());
+        }
+    }
+
+    /**
+     * Tells waiters and subscribers how the run ended: from memory when this replica ended it, from the
+     * store when something else did (a cancel, another replica) or the end could not be recorded.
+     */
+    private void announceEnd(String runId, Active running, RunService.Snapshot known) {
+        try {
+            RunService.Snapshot end =
+                    known != null ? known : new RunService.Snapshot(require(runId), store.steps(runId));
+            if (end.run().status().terminal()) {
+                metrics.counter(
+                                "agentry.runs.finished",
+                                "agent",
+                                end.run().agent(),
+                                "status",
+                                end.run().status().id())
+                        .increment();
+                events.publish(new RunEvent.Finished(runId, end.run()));
+            }
+            running.done().complete(end);
+        } catch (RuntimeException e) {
+            running.done().completeExceptionally(e);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        timers.shutdownNow();
+    }
+
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

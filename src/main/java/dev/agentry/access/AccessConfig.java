@@ -34,6 +34,14 @@ public interface AccessConfig {
     @WithName("http.allowed-origins")
     Optional<List<String>> allowedOrigins();
 
+    /**
+     * The claim of an OIDC access token that names the agents its bearer may see: a list, or names
+     * separated by spaces or commas. A token without it sees every agent its role allows.
+     */
+    @WithName("oidc.agents-claim")
+    @WithDefault("agentry_agents")
+    String oidcAgentsClaim();
+
     /** Event streams one caller (one key) may hold open at once; more are refused with 429. */
     @WithName("http.max-streams-per-caller")
     @WithDefault("32")

@@ -11,6 +11,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -31,10 +32,12 @@ public class AccessProblems {
 
     private final SecurityIdentity identity;
     private final Journal journal;
+    private final FailedAttempts failures;
 
-    AccessProblems(SecurityIdentity identity, Journal journal) {
+    AccessProblems(SecurityIdentity identity, Journal journal, FailedAttempts failures) {
         this.identity = identity;
         this.journal = journal;
+        this.failures = failures;
     }
 
     @ServerExceptionMapper
@@ -49,8 +52,16 @@ public class AccessProblems {
     }
 
     @ServerExceptionMapper
-    public Response failed(AuthenticationFailedException e, UriInfo uri) {
+    public Response failed(AuthenticationFailedException e, UriInfo uri, RoutingContext context) {
         Long wait = e.getAttribute(KeyAuthentication.THROTTLED);
+        String presented = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (wait == null
+                && presented != null
+                && KeyAuthentication.looksLikeJwt(
+                        presented.substring(Math.min(presented.length(), BEARER.length() + 1)))) {
+            // A token OIDC refused: counted like a bad key (KeyAuthentication counts those itself).
+            failures.record(FailedAttempts.address(context));
+        }
         if (wait != null) {
             long seconds = Math.max(1, (wait + 999) / 1000);
             // Not journaled: the failures that led here were, and a flood of refusals would fill the journal.

@@ -1,11 +1,9 @@
 package dev.agentry.api;
 
 import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
@@ -17,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads {@code Authorization: Bearer <key>} and hands the key to {@link KeyIdentities}. A request
@@ -32,9 +31,26 @@ public class KeyAuthentication implements HttpAuthenticationMechanism {
     private static final String BEARER = "bearer ";
 
     private final FailedAttempts failures;
+    /** Whether an OIDC issuer is configured, so that tokens shaped as JWTs are left to it. */
+    private final boolean oidc;
 
-    KeyAuthentication(FailedAttempts failures) {
+    KeyAuthentication(FailedAttempts failures, @ConfigProperty(name = "quarkus.oidc.tenant-enabled") boolean oidc) {
         this.failures = failures;
+        this.oidc = oidc;
+    }
+
+    /**
+     * A compact JWS: three base64url parts, the first a JSON header. Agentry's keys ({@code agk_...})
+     * never contain a dot.
+     */
+    static boolean looksLikeJwt(String token) {
+        return token.startsWith("eyJ") && token.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    /** Before OIDC's mechanism, which would try to verify an API key as a token. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
     }
 
     @Override
@@ -57,8 +73,11 @@ public class KeyAuthentication implements HttpAuthenticationMechanism {
                     .failure(new AuthenticationFailedException("the Authorization header is not 'Bearer <key>'"));
         }
         String key = header.substring(BEARER.length()).strip();
-        AuthenticationRequest request = HttpSecurityUtils.setRoutingContextAttribute(
-                new TokenAuthenticationRequest(new TokenCredential(key, "bearer")), context);
+        if (oidc && looksLikeJwt(key)) {
+            // An OIDC access token: the OIDC mechanism, tried next, verifies it.
+            return Uni.createFrom().nullItem();
+        }
+        AuthenticationRequest request = HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyRequest(key), context);
         return identities.authenticate(request).onFailure().invoke(() -> failures.record(address));
     }
 
@@ -69,7 +88,7 @@ public class KeyAuthentication implements HttpAuthenticationMechanism {
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(TokenAuthenticationRequest.class);
+        return Set.of(ApiKeyRequest.class);
     }
 
     @Override

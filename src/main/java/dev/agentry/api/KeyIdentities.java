@@ -6,7 +6,6 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Turns a presented API key into an identity whose roles are the key's role's grants. */
 @ApplicationScoped
-public class KeyIdentities implements IdentityProvider<TokenAuthenticationRequest> {
+public class KeyIdentities implements IdentityProvider<ApiKeyRequest> {
 
     /** The identity attribute holding the {@link Caller}. */
     static final String CALLER = "agentry.caller";
@@ -26,14 +25,13 @@ public class KeyIdentities implements IdentityProvider<TokenAuthenticationReques
     }
 
     @Override
-    public Class<TokenAuthenticationRequest> getRequestType() {
-        return TokenAuthenticationRequest.class;
+    public Class<ApiKeyRequest> getRequestType() {
+        return ApiKeyRequest.class;
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(
-            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        String presented = request.getToken().getToken();
+    public Uni<SecurityIdentity> authenticate(ApiKeyRequest request, AuthenticationRequestContext context) {
+        String presented = request.key();
         return context.runBlocking(() -> keys.recognise(presented)
                 .map(KeyIdentities::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("the key is not valid or was revoked")));

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * OpenTelemetry spans of runs after the GenAI semantic conventions: {@code invoke_agent <agent>} for
  * each execution of a run, {@code chat <model>} for each model call and {@code execute_tool <tool>}
  * for each tool call (a call from sandboxed code is a child of its {@code code.run}). Off unless an
- * OTLP endpoint is configured ({@code dev.agentry.TracingSwitch}); then nothing is built at all, so
+ * OTLP endpoint is configured ({@code dev.agentry.OffUnlessConfigured}); then nothing is built at all, so
  * the loop pays one boolean test per span.
  */
 @ApplicationScoped

@@ -127,6 +127,10 @@ record Confinement(List<String> networkPrefix, boolean limits, Account account, 
             return base.withAccount(
                     null, "there is no account '" + user + "'; create it or set agentry.sandbox.worker-user");
         }
+        if (!works(List.of("setpriv", "--version"))) {
+            return base.withAccount(
+                    null, "setpriv (util-linux) is not installed; install it to run workers as '" + user + "'");
+        }
         List<String> probe = new ArrayList<>(accountPrefix(account));
         probe.add("test");
         for (int i = 0; i < needed.size(); i++) {

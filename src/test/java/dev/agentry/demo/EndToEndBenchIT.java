@@ -2,6 +2,7 @@ package dev.agentry.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentry.fixtures.Bench;
+import dev.agentry.fixtures.ProcessCpu;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,9 +97,9 @@ class EndToEndBenchIT {
 
             round(port, RUNS);
             ProcessHandle handle = service.toHandle();
-            long cpu0 = cpuNanos(handle);
+            long cpu0 = ProcessCpu.of(handle).orElseThrow();
             double[] agentry = round(port, RUNS);
-            double agentryCpuMs = (cpuNanos(handle) - cpu0) / 1e6;
+            double agentryCpuMs = (ProcessCpu.of(handle).orElseThrow() - cpu0) / 1e6;
 
             double[] peer = peer(java, classpath, url);
 
@@ -144,10 +144,6 @@ class EndToEndBenchIT {
         }
     }
 
-    private static long cpuNanos(ProcessHandle process) {
-        return process.info().totalCpuDuration().orElseThrow().toNanos();
-    }
-
     /** {@code runs} runs started at once, each waited for: wall ms, p50 ms, p99 ms. */
     private static double[] round(int port, int runs) throws Exception {
         long t0 = System.nanoTime();
@@ -173,13 +169,7 @@ class EndToEndBenchIT {
                 }));
             }
         }
-        double wall = (System.nanoTime() - t0) / 1e6;
-        double[] latencies = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            latencies[i] = ends.get(i).get();
-        }
-        Arrays.sort(latencies);
-        return new double[] {wall, latencies[runs / 2], latencies[(int) Math.ceil(runs * 0.99) - 1]};
+        return EndToEndPeer.summary(t0, ends);
     }
 
     /** The peer's figures: wall, p50, p99 and CPU, in ms. */

@@ -1,5 +1,6 @@
 package dev.agentry.demo;
 
+import dev.agentry.fixtures.ProcessCpu;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
@@ -65,15 +66,11 @@ public final class EndToEndPeer {
                 .tools(new BenchTools(world))
                 .build();
         round(assistant, warmUp);
-        long cpu0 = cpuNanos();
+        long cpu0 = ProcessCpu.self();
         double[] measured = round(assistant, runs);
-        long cpu = cpuNanos() - cpu0;
+        long cpu = ProcessCpu.self() - cpu0;
         System.out.printf(
                 "PEER wall=%.1f p50=%.1f p99=%.1f cpu=%.1f%n", measured[0], measured[1], measured[2], cpu / 1e6);
-    }
-
-    private static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
     /** Runs {@code runs} conversations at once: wall ms, p50 ms, p99 ms. */
@@ -92,12 +89,19 @@ public final class EndToEndPeer {
                 }));
             }
         }
+        return summary(t0, ends);
+    }
+
+    /** Wall ms since {@code t0}, and the p50 and p99 of the runs' latencies (ms). */
+    static double[] summary(long t0, List<Future<Double>> ends) throws Exception {
         double wall = (System.nanoTime() - t0) / 1e6;
-        double[] latencies = new double[runs];
-        for (int i = 0; i < runs; i++) {
+        double[] latencies = new double[ends.size()];
+        for (int i = 0; i < latencies.length; i++) {
             latencies[i] = ends.get(i).get();
         }
         Arrays.sort(latencies);
-        return new double[] {wall, latencies[runs / 2], latencies[(int) Math.ceil(runs * 0.99) - 1]};
+        return new double[] {
+            wall, latencies[latencies.length / 2], latencies[(int) Math.ceil(latencies.length * 0.99) - 1]
+        };
     }
 }

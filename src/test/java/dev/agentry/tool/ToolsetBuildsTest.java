@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentry.AgentryException;
-import java.time.Clock;
+import dev.agentry.fixtures.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -21,31 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Toolsets built each on its own, with a limit on waiting and a remembered failure. */
 class ToolsetBuildsTest {
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-05-15T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-05-15T12:00:00Z"));
     private final ToolsetBuilds builds =
             new ToolsetBuilds(clock, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(30));
     private final CountDownLatch release = new CountDownLatch(1);

@@ -101,6 +101,14 @@ public class RunExecutor {
         }
     }
 
+    /**
+     * Whether this replica takes no more runs: as many execute or wait for a place here as
+     * {@code max-concurrent} and {@code max-queued} allow together.
+     */
+    boolean full() {
+        return active.size() >= config.maxConcurrent() + config.maxQueued();
+    }
+
     /** The runs executing here, whose leases this replica renews. */
     List<String> executing() {
         return List.copyOf(active.keySet());

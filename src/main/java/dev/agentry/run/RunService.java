@@ -65,9 +65,17 @@ public class RunService {
      * @throws AgentryException.NotFound when there is no such agent
      * @throws AgentryException.InvalidInput (422) when the agent cannot run, with the reason
      * @throws AgentryException.Unavailable when the start cannot be recorded; the run is not started
+     * @throws AgentryException.InvalidInput (429) when this replica's queue is full
      */
     public Run start(String agent, JsonNode input, Trigger trigger, Actor actor) {
         RunPlan plan = resolver.plan(agent);
+        if (executor.full()) {
+            throw new AgentryException.InvalidInput(
+                    429,
+                    "this replica has " + (config.maxConcurrent() + config.maxQueued())
+                            + " runs executing or waiting, its limit (agentry.runs.max-concurrent plus"
+                            + " agentry.runs.max-queued); start the run again once some have ended");
+        }
         Instant now = clock.instant();
         Run run = Run.queued(RunIds.next(now), agent, input, trigger, now);
         recorded(() -> journal.started(run, actor));

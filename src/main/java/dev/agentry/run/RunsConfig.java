@@ -13,6 +13,14 @@ public interface RunsConfig {
     @WithDefault("1000")
     int maxConcurrent();
 
+    /**
+     * Runs that may wait on this replica for a place among {@link #maxConcurrent()}; a start beyond
+     * that answers 429, so that a flood of starts cannot grow the queue (and the threads and memory
+     * each queued run holds) without bound.
+     */
+    @WithDefault("10000")
+    int maxQueued();
+
     /** Longest a {@code "wait": true} request blocks before answering 202 with the unfinished run. */
     @WithDefault("60s")
     Duration waitTimeout();

@@ -85,7 +85,14 @@ public final class ServiceTraining {
         Thread.ofPlatform().daemon().start(() -> collect(service, output, demoDone));
         String problem;
         try {
-            problem = demo ? exercise(service, port, demoDone) : serve(service, port);
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+            String base = "http://localhost:" + port;
+            problem = awaitStart(service, http, base);
+            if (problem == null) {
+                problem = demo ? exercise(http, base, demoDone) : serve(http, base);
+            }
         } finally {
             // Through the handle: Process.destroy() would also close the pipe the service logs to, and
             // the JDK writes the cache while the service exits, after its last lines.
@@ -121,14 +128,7 @@ public final class ServiceTraining {
      * What a production training asks of the service: to start with the project's assets and answer
      * the reads an operator makes first. Returns why it could not, or null.
      */
-    private static String serve(Process service, int port) throws InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        String base = "http://localhost:" + port;
-        String problem = awaitStart(service, http, base);
-        if (problem != null) {
-            return problem;
-        }
+    private static String serve(HttpClient http, String base) throws InterruptedException {
         for (String path : List.of("/v1/tools", "/v1/runs", "/v1/policies", "/v1/audit?limit=10", "/v1/runs/run_x")) {
             try {
                 http.send(
@@ -145,14 +145,7 @@ public final class ServiceTraining {
     }
 
     /** What a demo training asks of the service; returns why it could not, or null. */
-    private static String exercise(Process service, int port, CountDownLatch demoDone) throws InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        String base = "http://localhost:" + port;
-        String problem = awaitStart(service, http, base);
-        if (problem != null) {
-            return problem;
-        }
+    private static String exercise(HttpClient http, String base, CountDownLatch demoDone) throws InterruptedException {
         if (!demoDone.await(START.toSeconds(), TimeUnit.SECONDS)) {
             return "the demo's runs did not finish within " + START.toSeconds() + " s";
         }

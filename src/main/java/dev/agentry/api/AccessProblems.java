@@ -33,11 +33,13 @@ public class AccessProblems {
     private final SecurityIdentity identity;
     private final Journal journal;
     private final FailedAttempts failures;
+    private final KeyAuthentication keys;
 
-    AccessProblems(SecurityIdentity identity, Journal journal, FailedAttempts failures) {
+    AccessProblems(SecurityIdentity identity, Journal journal, FailedAttempts failures, KeyAuthentication keys) {
         this.identity = identity;
         this.journal = journal;
         this.failures = failures;
+        this.keys = keys;
     }
 
     @ServerExceptionMapper
@@ -54,11 +56,7 @@ public class AccessProblems {
     @ServerExceptionMapper
     public Response failed(AuthenticationFailedException e, UriInfo uri, RoutingContext context) {
         Long wait = e.getAttribute(KeyAuthentication.THROTTLED);
-        String presented = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (wait == null
-                && presented != null
-                && KeyAuthentication.looksLikeJwt(
-                        presented.substring(Math.min(presented.length(), BEARER.length() + 1)))) {
+        if (wait == null && keys.leavesToOidc(context.request().getHeader(HttpHeaders.AUTHORIZATION))) {
             // A token OIDC refused: counted like a bad key (KeyAuthentication counts those itself).
             failures.record(FailedAttempts.address(context));
         }

@@ -34,9 +34,21 @@ public class KeyAuthentication implements HttpAuthenticationMechanism {
     /** Whether an OIDC issuer is configured, so that tokens shaped as JWTs are left to it. */
     private final boolean oidc;
 
-    KeyAuthentication(FailedAttempts failures, @ConfigProperty(name = "quarkus.oidc.tenant-enabled") boolean oidc) {
+    KeyAuthentication(
+            FailedAttempts failures, @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
         this.failures = failures;
-        this.oidc = oidc;
+        this.oidc = issuer.filter(url -> !url.isBlank()).isPresent();
+    }
+
+    /**
+     * Whether {@code header} (an {@code Authorization} value) carries a token this mechanism leaves to
+     * OIDC: one shaped as a JWT, when an issuer is configured.
+     */
+    boolean leavesToOidc(String header) {
+        return oidc
+                && header != null
+                && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                && looksLikeJwt(header.substring(BEARER.length()).strip());
     }
 
     /**

@@ -67,6 +67,12 @@ class AccessTest {
                 .then()
                 .statusCode(401)
                 .body("detail", startsWith("the Authorization header is not 'Bearer <key>'"));
+        // Without an OIDC issuer, a token shaped as a JWT is just a key that is not valid (and counts).
+        as("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJldmUifQ.c2lnbmF0dXJl")
+                .get("/v1/runs")
+                .then()
+                .statusCode(401)
+                .body("detail", startsWith("the key is not valid or was revoked"));
     }
 
     @Test

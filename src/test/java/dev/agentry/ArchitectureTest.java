@@ -30,6 +30,7 @@ class ArchitectureTest {
         "dev.agentry.tool.openapi..",
         "dev.agentry.run.jdbc..",
         "dev.agentry.access.jdbc..",
+        "dev.agentry.schedule.jdbc..",
         "dev.agentry.audit.jdbc..",
         "dev.agentry.sandbox.worker..",
         "dev.agentry.policy.cel..",

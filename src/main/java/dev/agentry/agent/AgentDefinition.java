@@ -84,6 +84,12 @@ public record AgentDefinition(
         this(name, description, model, instructions, tools, policies, limits, schedule, sandbox, null);
     }
 
+    /** This agent with other limits: a scheduled run's, when its schedule sets them. */
+    public AgentDefinition withLimits(Limits other) {
+        return new AgentDefinition(
+                name, description, model, instructions, tools, policies, other, schedule, sandbox, outputSchema);
+    }
+
     private static List<String> checked(List<String> values, String field, Pattern pattern, String expected) {
         if (values == null) {
             return List.of();

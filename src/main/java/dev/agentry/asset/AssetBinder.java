@@ -446,6 +446,9 @@ public final class AssetBinder {
     private static final class DurationReader extends JsonDeserializer<Duration> {
         @Override
         public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT && parser.getLongValue() == 0) {
+                return Duration.ZERO;
+            }
             return parsed(parser, context, Duration.class, DurationText::parse);
         }
     }

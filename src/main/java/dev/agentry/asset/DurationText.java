@@ -14,6 +14,9 @@ public final class DurationText {
 
     /** @throws IllegalArgumentException naming the accepted forms */
     public static Duration parse(String text) {
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher matcher = SHORT.matcher(text.trim());
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));

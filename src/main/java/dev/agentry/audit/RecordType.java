@@ -19,6 +19,10 @@ public enum RecordType {
     ASSET_LOADED("asset.loaded"),
     ASSET_REJECTED("asset.rejected"),
     ASSET_REMOVED("asset.removed"),
+    SCHEDULE_SKIPPED("schedule.skipped"),
+    SCHEDULE_MISSED("schedule.missed"),
+    SCHEDULE_PAUSED("schedule.paused"),
+    SCHEDULE_RESUMED("schedule.resumed"),
     KEY_ISSUED("key.issued"),
     KEY_REVOKED("key.revoked"),
     AUTH_DENIED("auth.denied");

@@ -60,10 +60,20 @@ public class AgentResolver {
      * @throws AgentryException.InvalidInput (422) when it exists but cannot run, with the reason
      */
     public RunPlan plan(String name) {
+        return plan(name, null);
+    }
+
+    /**
+     * The plan for a run started by {@code trigger}: a scheduled run has its schedule's limits when the
+     * schedule sets some.
+     *
+     * @param trigger null when the plan is for no run in particular
+     */
+    public RunPlan plan(String name, Trigger trigger) {
         AssetEntry<AgentDefinition> entry = agents.find(name)
                 .orElseThrow(() -> new AgentryException.NotFound("there is no agent named '" + name
                         + "'; GET /v1/agents lists them, and agents/" + name + ".yaml would define it"));
-        AgentDefinition agent =
+        AgentDefinition defined =
                 switch (entry) {
                     case AssetEntry.Invalid<AgentDefinition> invalid ->
                         throw new AgentryException.InvalidInput(
@@ -72,6 +82,12 @@ public class AgentResolver {
                                         + invalid.problem().describe());
                     case AssetEntry.Valid<AgentDefinition> valid -> valid.value();
                 };
+        AgentDefinition agent = trigger != null
+                        && trigger.scheduled()
+                        && defined.schedule() != null
+                        && defined.schedule().limits() != null
+                ? defined.withLimits(defined.schedule().limits())
+                : defined;
         List<Tool> resolved = resolveTools(entry.file(), agent);
         checkPolicies(entry.file(), agent);
         checkSandbox(entry.file(), agent, resolved);

@@ -124,7 +124,7 @@ public class RunExecutor {
         Run run = require(runId);
         RunPlan plan;
         try {
-            plan = resolver.plan(run.agent());
+            plan = resolver.plan(run.agent(), run.trigger());
         } catch (AgentryException e) {
             finishQuietly(
                     runId, run.agent(), new RunOutcome.Failed("could not be resumed: " + e.getMessage()), run.usage());

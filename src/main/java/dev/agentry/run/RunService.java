@@ -68,7 +68,24 @@ public class RunService {
      * @throws AgentryException.InvalidInput (429) when this replica's queue is full
      */
     public Run start(String agent, JsonNode input, Trigger trigger, Actor actor) {
-        RunPlan plan = resolver.plan(agent);
+        return begin(RunIds.next(clock.instant()), agent, input, trigger, actor);
+    }
+
+    /**
+     * Starts a run with an id chosen beforehand: a schedule records the id with its occurrence first,
+     * so that a start interrupted by a crash is completed under the same id, never a second one.
+     *
+     * @throws AgentryException.Conflict when a run with this id exists
+     */
+    public Run start(String runId, String agent, JsonNode input, Trigger trigger, Actor actor) {
+        if (store.find(runId).isPresent()) {
+            throw new AgentryException.Conflict("run " + runId + " has already been started");
+        }
+        return begin(runId, agent, input, trigger, actor);
+    }
+
+    private Run begin(String runId, String agent, JsonNode input, Trigger trigger, Actor actor) {
+        RunPlan plan = resolver.plan(agent, trigger);
         if (executor.full()) {
             throw new AgentryException.InvalidInput(
                     429,
@@ -77,7 +94,7 @@ public class RunService {
                             + " agentry.runs.max-queued); start the run again once some have ended");
         }
         Instant now = clock.instant();
-        Run run = Run.queued(RunIds.next(now), agent, input, trigger, now);
+        Run run = Run.queued(runId, agent, input, trigger, now);
         recorded(() -> journal.started(run, actor));
         store.create(run, executor.owner(), now.plus(config.lease()));
         metrics.counter("agentry.runs.started", "agent", agent, "trigger", trigger.type())

@@ -149,7 +149,47 @@ class AgentFileTest {
         assertThat(problem.field()).isEqualTo("schedule.cron");
         assertThat(problem.message())
                 .startsWith("is not a valid cron expression ('0 25 * * *': ")
-                .endsWith("write five fields, minute hour day-of-month month day-of-week, such as '0 8 * * MON-FRI'");
+                .endsWith("write five fields, minute hour day-of-month month day-of-week, or six with leading"
+                        + " seconds, such as '0 8 * * MON-FRI' (08:00 on weekdays) or '*/10 * * * * *' (every ten"
+                        + " seconds)");
+    }
+
+    @Test
+    void refuses_a_cron_with_the_wrong_number_of_fields_or_a_bad_seconds_field() {
+        assertThat(problemOf(VALID + "schedule:\n  cron: \"0 8 * *\"\n").message())
+                .startsWith("has 4 fields ('0 8 * *'); write five")
+                .contains("such as '0 8 * * MON-FRI'");
+        assertThat(problemOf(VALID + "schedule:\n  cron: \"75 * * * * *\"\n").message())
+                .startsWith("has a seconds field that cannot be read ('75 * * * * *': '75' is not a number from 0 to"
+                        + " 59)");
+    }
+
+    @Test
+    void refuses_an_unknown_overlap_policy_and_a_negative_catch_up() {
+        AssetProblem overlap = problemOf(VALID + "schedule:\n  cron: \"0 8 * * *\"\n  overlap: queue\n");
+        assertThat(overlap.field()).isEqualTo("schedule.overlap");
+        assertThat(overlap.message()).isEqualTo("must be one of skip, buffer-one, allow, cancel-previous, got 'queue'");
+
+        AssetProblem limits = problemOf(VALID + "schedule:\n  cron: \"0 8 * * *\"\n  limits:\n    max-steps: 0\n");
+        assertThat(limits.field()).isEqualTo("schedule.limits.max-steps");
+    }
+
+    @Test
+    void reads_every_field_of_a_schedule() {
+        Schedule schedule = read(VALID
+                        + "schedule:\n  cron: \"*/10 * * * * *\"\n  timezone: Europe/Berlin\n"
+                        + "  input: \"since {{last_success_at}}\"\n  overlap: buffer-one\n  catch-up: 0\n"
+                        + "  jitter: 5s\n  paused: true\n  limits:\n    max-steps: 2\n  pause-after-failures: 3\n")
+                .value()
+                .schedule();
+
+        assertThat(schedule.overlapPolicy()).isEqualTo(Schedule.Overlap.BUFFER_ONE);
+        assertThat(schedule.catchUp()).isZero();
+        assertThat(schedule.jitter()).hasSeconds(5);
+        assertThat(schedule.paused()).isTrue();
+        assertThat(schedule.limits().maxSteps()).isEqualTo(2);
+        assertThat(schedule.pauseAfterFailures()).isEqualTo(3);
+        assertThat(schedule.input().asText()).isEqualTo("since {{last_success_at}}");
     }
 
     @Test
@@ -157,7 +197,7 @@ class AgentFileTest {
         assertThat(problemOf(VALID + "schedule:\n  cron: \"0 8 * * MON-FRI\"\n  timezone: Mars/Olympus\n")
                         .describe())
                 .isEqualTo("agents/billing.yaml:16: field 'schedule.timezone' is not a known time zone:"
-                        + " 'Mars/Olympus'; use an IANA name such as Europe/Berlin");
+                        + " 'Mars/Olympus'; use an IANA name such as Europe/Berlin or America/New_York");
     }
 
     @Test
@@ -166,7 +206,10 @@ class AgentFileTest {
                 .value();
 
         assertThat(agent.schedule().cron()).isEqualTo("0 8 * * MON-FRI");
-        assertThat(agent.schedule().enabled()).isTrue();
+        assertThat(agent.schedule().paused()).isFalse();
+        assertThat(agent.schedule().overlapPolicy()).isEqualTo(Schedule.Overlap.SKIP);
+        assertThat(agent.schedule().catchUpWindow(java.time.Instant.parse("2026-12-07T00:00:00Z")))
+                .isEqualTo(Schedule.DEFAULT_CATCH_UP_CAP);
     }
 
     @Test

@@ -72,6 +72,13 @@ class AccessMatrixTest {
         RULES.put("GET /v1/approvals/{id}", new Rule(Role.VIEWER, Scope.AGENT));
         RULES.put("POST /v1/approvals/{id}", new Rule(Role.OPERATOR, Scope.AGENT));
         RULES.put("POST /v1/policies/simulate", new Rule(Role.OPERATOR, Scope.AGENT));
+        RULES.put("GET /v1/schedules", new Rule(Role.VIEWER, Scope.LIST));
+        RULES.put("GET /v1/schedules/{agent}", new Rule(Role.VIEWER, Scope.AGENT));
+        RULES.put("GET /v1/schedules/{agent}/occurrences", new Rule(Role.VIEWER, Scope.AGENT));
+        RULES.put("POST /v1/schedules/{agent}/pause", new Rule(Role.OPERATOR, Scope.AGENT));
+        RULES.put("POST /v1/schedules/{agent}/resume", new Rule(Role.OPERATOR, Scope.AGENT));
+        RULES.put("POST /v1/schedules/{agent}/trigger", new Rule(Role.OPERATOR, Scope.AGENT));
+        RULES.put("POST /v1/schedules/{agent}/backfill", new Rule(Role.OPERATOR, Scope.AGENT));
     }
 
     @Test
@@ -136,6 +143,7 @@ class AccessMatrixTest {
         String path = operation
                 .substring(operation.indexOf(' ') + 1)
                 .replace("{name}", "echo-agent")
+                .replace("{agent}", "nightly")
                 .replace(
                         "{id}",
                         path(operation).startsWith("/v1/keys")

@@ -31,6 +31,7 @@ class AgentsApiTest {
                         "instant",
                         "limited",
                         "masked",
+                        "nightly",
                         "no-sandbox",
                         "note-taker",
                         "structured",

@@ -38,8 +38,9 @@ public final class JdbcRunStore implements RunStore {
     private static final int MAX_ERROR = 10_000;
     private static final int PREVIEW = 2_000;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RUN_COLUMNS = "id, agent, status, input, output, error, trigger_type, trigger_by, "
-            + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens, cost_usd";
+    private static final String RUN_COLUMNS =
+            "id, agent, status, input, output, error, trigger_type, trigger_by, trigger_scheduled_at, trigger_manual, "
+                    + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens, cost_usd";
     private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
 
     private final DataSource dataSource;
@@ -55,14 +56,18 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public void create(Run run, String owner, Instant leaseUntil) {
         update(
-                "INSERT INTO runs (id, agent, status, input, trigger_type, trigger_by, created_at, owner, lease_until)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (id, agent, status, input, trigger_type, trigger_by, trigger_scheduled_at,"
+                        + " trigger_manual, created_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.id(),
                 run.agent(),
                 run.status().id(),
                 run.input() == null ? null : payload(run.input()),
                 run.trigger().type(),
                 run.trigger().by(),
+                run.trigger().scheduledAt() == null
+                        ? null
+                        : timestamp(run.trigger().scheduledAt()),
+                run.trigger().manual(),
                 timestamp(run.createdAt()),
                 owner,
                 timestamp(leaseUntil));
@@ -382,7 +387,11 @@ public final class JdbcRunStore implements RunStore {
                 json(row.getString("input")),
                 row.getString("output"),
                 row.getString("error"),
-                new Trigger(row.getString("trigger_type"), row.getString("trigger_by")),
+                new Trigger(
+                        row.getString("trigger_type"),
+                        row.getString("trigger_by"),
+                        instant(row, "trigger_scheduled_at"),
+                        row.getBoolean("trigger_manual")),
                 instant(row, "created_at"),
                 instant(row, "started_at"),
                 instant(row, "ended_at"),

@@ -1,0 +1,178 @@
+package dev.agentry.schedule;
+
+import dev.agentry.AgentryException;
+import dev.agentry.access.Actor;
+import dev.agentry.agent.AgentCatalog;
+import dev.agentry.agent.AgentDefinition;
+import dev.agentry.agent.Schedule;
+import dev.agentry.asset.AssetEntry;
+import dev.agentry.audit.Journal;
+import dev.agentry.run.RunService;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The schedules of the agents in {@code agents/}, fired by Quarkus's scheduler: one job ticks every
+ * second and {@link ScheduleEngine} decides what each due occurrence does. Schedules follow the files
+ * as they change, with no restart; what has fired is in the store, so a restart or another replica
+ * carries on where this one stopped.
+ */
+@ApplicationScoped
+public class Schedules {
+
+    /** The identity of the job that ticks, as Quarkus's scheduler lists it. */
+    static final String JOB = "agentry-schedules";
+
+    private final AgentCatalog agents;
+    private final ScheduleStore store;
+    private final ScheduleEngine engine;
+    private final SchedulesConfig config;
+    private final Clock clock;
+
+    Schedules(
+            AgentCatalog agents,
+            ScheduleStore store,
+            RunService runs,
+            Journal journal,
+            SchedulesConfig config,
+            Clock clock) {
+        this.agents = agents;
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.engine = new ScheduleEngine(
+                store,
+                new ScheduleEngine.Runs() {
+                    @Override
+                    public void start(
+                            String runId,
+                            String agent,
+                            com.fasterxml.jackson.databind.JsonNode input,
+                            dev.agentry.run.Trigger trigger,
+                            Actor actor) {
+                        runs.start(runId, agent, input, trigger, actor);
+                    }
+
+                    @Override
+                    public void cancel(String runId, Actor actor) {
+                        runs.cancel(runId, actor);
+                    }
+                },
+                journal);
+    }
+
+    void start(@Observes StartupEvent event, Scheduler scheduler) {
+        if (!config.enabled()) {
+            return;
+        }
+        scheduler
+                .newJob(JOB)
+                .setCron("* * * * * ?")
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> tick(), true)
+                .schedule();
+    }
+
+    /** Handles what is due now; the scheduler calls it every second. */
+    void tick() {
+        engine.tick(inForce(), clock.instant());
+    }
+
+    /** The valid agents' schedules, by agent. */
+    private Map<String, Schedule> inForce() {
+        Map<String, Schedule> schedules = new LinkedHashMap<>();
+        for (AssetEntry<AgentDefinition> entry : agents.list()) {
+            if (entry instanceof AssetEntry.Valid<AgentDefinition> valid
+                    && valid.value().schedule() != null) {
+                schedules.put(valid.name(), valid.value().schedule());
+            }
+        }
+        return schedules;
+    }
+
+    /** A schedule as the API shows it. */
+    public record View(
+            String agent,
+            Schedule schedule,
+            boolean paused,
+            String pausedBy,
+            String pausedReason,
+            List<Instant> next,
+            Optional<Occurrence> last,
+            long missed) {}
+
+    /** Every schedule in force, in the order of the agents. */
+    public List<View> list() {
+        Instant now = clock.instant();
+        return inForce().entrySet().stream()
+                .map(entry -> view(entry.getKey(), entry.getValue(), now))
+                .toList();
+    }
+
+    /** @throws AgentryException.NotFound when the agent has no schedule in force */
+    public View find(String agent) {
+        return view(agent, require(agent), clock.instant());
+    }
+
+    private View view(String agent, Schedule schedule, Instant now) {
+        ScheduleStore.State state = store.state(agent, now);
+        boolean paused = ScheduleEngine.paused(schedule, state);
+        boolean byApi = state.paused() != null && schedule.paused().equals(state.filePaused());
+        Optional<Occurrence> last = store.list(agent, 20).stream()
+                .filter(occurrence -> occurrence.outcome() != Occurrence.Outcome.MISSED)
+                .findFirst();
+        return new View(
+                agent,
+                schedule,
+                paused,
+                byApi && paused ? state.changedBy() : null,
+                byApi && paused ? state.reason() : null,
+                ScheduleEngine.next(schedule, now, 3),
+                last,
+                store.missed(agent));
+    }
+
+    public List<Occurrence> occurrences(String agent, int limit) {
+        require(agent);
+        return store.list(agent, limit);
+    }
+
+    /** The status of an occurrence's run, if it has one that exists. */
+    public Optional<String> runStatus(Occurrence occurrence) {
+        return occurrence.runId() == null ? Optional.empty() : store.runStatus(occurrence.runId());
+    }
+
+    public View pause(String agent, Actor actor) {
+        engine.setPaused(agent, require(agent), true, actor, clock.instant());
+        return find(agent);
+    }
+
+    public View resume(String agent, Actor actor) {
+        engine.setPaused(agent, require(agent), false, actor, clock.instant());
+        return find(agent);
+    }
+
+    public Occurrence trigger(String agent, Actor actor) {
+        return engine.trigger(agent, require(agent), actor, clock.instant());
+    }
+
+    public List<Occurrence> backfill(String agent, Instant from, Instant to, Actor actor) {
+        return engine.backfill(agent, require(agent), from, to, actor, clock.instant());
+    }
+
+    private Schedule require(String agent) {
+        return Optional.ofNullable(inForce().get(agent))
+                .orElseThrow(() -> new AgentryException.NotFound("agent '" + agent
+                        + "' has no schedule in force; GET /v1/schedules lists the schedules, and a 'schedule'"
+                        + " block in agents/" + agent + ".yaml adds one"));
+    }
+}

@@ -53,6 +53,7 @@ public class RunsResource {
     private static final Logger LOG = Logger.getLogger(RunsResource.class);
     private static final int DEFAULT_LIMIT = 20;
     private static final long KEEP_ALIVE_SECONDS = 15;
+    private static final long REMOTE_POLL_MS = 150;
 
     private final RunService runs;
     private final RunEvents events;
@@ -207,7 +208,9 @@ public class RunsResource {
             send("status", new StatusView(run.status()));
             catchUp();
             while (!run.status().terminal() && !out.isClosed()) {
-                RunEvent event = live.poll(1, TimeUnit.SECONDS);
+                // A run executed elsewhere is read from the store often enough that a step another
+                // replica commits reaches the client within 200 ms.
+                RunEvent event = live.poll(runs.executesHere(id) ? 1000 : REMOTE_POLL_MS, TimeUnit.MILLISECONDS);
                 switch (event) {
                     case null -> {
                         // A run executing here publishes every step and its end; only a run executed

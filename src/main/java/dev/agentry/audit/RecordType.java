@@ -4,6 +4,7 @@ package dev.agentry.audit;
 public enum RecordType {
     RUN_STARTED("run.started"),
     RUN_RESUMED("run.resumed"),
+    RUN_RELEASED("run.released"),
     RUN_CANCELLED("run.cancelled"),
     RUN_PARKED("run.parked"),
     RUN_ENDED("run.ended"),

@@ -11,7 +11,9 @@ final class RunControl {
 
     enum Stop {
         CANCELLED,
-        TIMED_OUT
+        TIMED_OUT,
+        /** This replica is stopping: the run stops after its current step, for another replica to go on with. */
+        HANDED_OVER
     }
 
     private final Object lock = new Object();
@@ -29,6 +31,15 @@ final class RunControl {
 
     void timeOut() {
         request(Stop.TIMED_OUT);
+    }
+
+    /** Stops the run at its next step boundary, without interrupting the call in flight. */
+    void handOver() {
+        synchronized (lock) {
+            if (stop == null) {
+                stop = Stop.HANDED_OVER;
+            }
+        }
     }
 
     private void request(Stop reason) {

@@ -46,6 +46,7 @@ public class RunExecutor {
     private final String owner;
     private final Semaphore permits;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agentry-run-timers").daemon().factory());
 
@@ -119,8 +120,34 @@ public class RunExecutor {
         return active.values().stream().map(Active::since).min(Instant::compareTo);
     }
 
+    /** Whether this replica is stopping, and takes no new runs. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * A graceful stop: takes no new runs, lets each executing run finish the step in flight, and
+     * releases every run to other replicas, waiting at most {@code grace} for the steps to commit.
+     */
+    void handOver(Duration grace) throws InterruptedException {
+        stopping = true;
+        active.values().forEach(running -> running.control().handOver());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!active.isEmpty()) {
+            LOG.warnf(
+                    "Stopping with %d runs still in a call after %s; they resume elsewhere when their leases lapse",
+                    active.size(), grace);
+        }
+    }
+
     /** Executes a queued run whose state is in the store (adopted, or unparked). */
     void relaunch(String runId) {
+        if (stopping) {
+            return;
+        }
         Run run = require(runId);
         RunPlan plan;
         try {
@@ -172,6 +199,9 @@ public class RunExecutor {
         try {
             permits.acquire();
             acquired = true;
+            if (running.control().stop() == RunControl.Stop.HANDED_OVER) {
+                throw new RunLoop.HandedOver(runId);
+            }
             Instant now = clock.instant();
             if (!store.start(runId, owner, now, now.plus(config.lease()))) {
                 return;
@@ -197,6 +227,8 @@ public class RunExecutor {
             } else {
                 outcome = null;
             }
+        } catch (RunLoop.HandedOver e) {
+            release(runId, plan.agent().name());
         } catch (RunLoop.LeaseLost e) {
             LOG.infof("Stopped executing run %s: it was cancelled or taken over", runId);
         } catch (InterruptedException e) {
@@ -228,6 +260,17 @@ public class RunExecutor {
                             ended(run, outcome, state.usage().withCost(plan.price()), endedAt), state.steps())
                     : null;
             announceEnd(runId, running, end);
+        }
+    }
+
+    /** Gives the run up to another replica; if that cannot be written, its lease lapses instead. */
+    private void release(String runId, String agent) {
+        try {
+            store.release(owner, runId);
+            journal.released(runId, agent, owner);
+            LOG.infof("Released run %s to another replica", runId);
+        } catch (RuntimeException e) {
+            LOG.warnf("Run %s could not be released (%s); it resumes elsewhere when its lease lapses", runId, e);
         }
     }
 

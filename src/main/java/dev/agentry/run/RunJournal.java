@@ -45,13 +45,29 @@ public class RunJournal {
         this.journal = journal;
     }
 
-    void started(Run run, Actor actor) {
+    /** @param replica the replica the run is created on */
+    void started(Run run, Actor actor, String replica) {
         ObjectNode data = Chain.object();
         data.set("input", run.input());
-        data.putObject("trigger")
+        ObjectNode trigger = data.putObject("trigger")
                 .put("type", run.trigger().type())
                 .put("by", run.trigger().by());
+        if (run.trigger().scheduledAt() != null) {
+            trigger.put("scheduledAt", run.trigger().scheduledAt().toString())
+                    .put("manual", run.trigger().manual());
+        }
+        data.put("replica", replica);
         append(RecordType.RUN_STARTED, run.id(), run.agent(), actor, data);
+    }
+
+    /** A stopping replica gave up the run for another to resume. */
+    void released(String runId, String agent, String owner) {
+        append(
+                RecordType.RUN_RELEASED,
+                runId,
+                agent,
+                Actor.SYSTEM,
+                Chain.object().put("owner", owner).put("reason", "graceful stop"));
     }
 
     void resumed(String runId, String agent, String owner) {

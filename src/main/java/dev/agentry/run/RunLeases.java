@@ -44,10 +44,23 @@ public class RunLeases {
         adoptOrphans(clock.instant());
         long every = Math.max(100, config.lease().toMillis() / 3);
         timer.scheduleWithFixedDelay(this::upkeep, every, every, TimeUnit.MILLISECONDS);
+        long adopt = Math.max(50, config.adoptInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::adopt, adopt, adopt, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A graceful stop: the runs executing here end their step in flight and are released, so another
+     * replica adopts them within its adopt interval instead of after the lease; leases are renewed
+     * meanwhile.
+     */
     void onStop(@Observes ShutdownEvent event) {
-        timer.shutdownNow();
+        try {
+            executor.handOver(config.shutdownGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     private void upkeep() {
@@ -57,11 +70,21 @@ public class RunLeases {
             if (!executing.isEmpty()) {
                 store.renewLeases(executor.owner(), executing, now.plus(config.lease()));
             }
-            adoptOrphans(now);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Renewing run leases failed; retrying");
         }
         redactor.forgetRetired(executor.oldestRunning().orElseGet(clock::instant));
+    }
+
+    private void adopt() {
+        if (executor.stopping()) {
+            return;
+        }
+        try {
+            adoptOrphans(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Looking for runs to adopt failed; retrying");
+        }
     }
 
     /** Resumes runs whose owner stopped renewing its lease before {@code lapsedBefore}. */

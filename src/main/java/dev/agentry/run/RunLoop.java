@@ -67,6 +67,13 @@ public class RunLoop {
     record Execution(RunState state, RunControl control, String owner, Duration lease) {}
 
     /** Thrown when a commit finds the run is no longer this replica's to execute. */
+    /** The replica is stopping: the run's committed steps are all there is, and another replica goes on. */
+    static final class HandedOver extends RuntimeException {
+        HandedOver(String runId) {
+            super("run " + runId + " is handed over to another replica", null, false, false);
+        }
+    }
+
     static final class LeaseLost extends RuntimeException {
         LeaseLost(String runId) {
             super("run " + runId + " was cancelled or taken over by another replica", null, false, false);
@@ -112,6 +119,9 @@ public class RunLoop {
     /** Stops the run when asked to, before it does anything more; {@code now} is the time of the check. */
     private Optional<RunOutcome> checkpoint(Execution execution, Instant now) {
         RunControl.Stop stop = execution.control().stop();
+        if (stop == RunControl.Stop.HANDED_OVER) {
+            throw new HandedOver(execution.state().runId());
+        }
         if (stop == RunControl.Stop.CANCELLED) {
             return Optional.of(new RunOutcome.Cancelled("cancelled by request"));
         }

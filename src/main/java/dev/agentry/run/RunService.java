@@ -86,6 +86,10 @@ public class RunService {
 
     private Run begin(String runId, String agent, JsonNode input, Trigger trigger, Actor actor) {
         RunPlan plan = resolver.plan(agent, trigger);
+        if (executor.stopping()) {
+            throw new AgentryException.Unavailable(
+                    "this replica is stopping; start the run again, and another replica will take it");
+        }
         if (executor.full()) {
             throw new AgentryException.InvalidInput(
                     429,
@@ -95,7 +99,7 @@ public class RunService {
         }
         Instant now = clock.instant();
         Run run = Run.queued(runId, agent, input, trigger, now);
-        recorded(() -> journal.started(run, actor));
+        recorded(() -> journal.started(run, actor, executor.owner()));
         store.create(run, executor.owner(), now.plus(config.lease()));
         metrics.counter("agentry.runs.started", "agent", agent, "trigger", trigger.type())
                 .increment();

@@ -41,6 +41,11 @@ public interface RunStore {
     /** Extends the leases of runs {@code owner} is executing. */
     void renewLeases(String owner, List<String> runIds, Instant leaseUntil);
 
+    /** Gives up this owner's lease on a run at once, so that another replica adopts it without waiting. */
+    default void release(String owner, String runId) {
+        renewLeases(owner, List.of(runId), Instant.EPOCH);
+    }
+
     /**
      * Parks a run this owner executes until people decide its pending calls: it keeps no lease and no
      * thread meanwhile. False when the run is no longer this owner's.

@@ -32,6 +32,21 @@ public interface RunsConfig {
     @WithDefault("30s")
     Duration lease();
 
+    /**
+     * How often this replica looks for runs to adopt: runs a stopping replica released, and runs whose
+     * owner stopped renewing its lease.
+     */
+    @WithDefault("500ms")
+    Duration adoptInterval();
+
+    /**
+     * How long a graceful stop (SIGTERM) waits for the calls in flight to end and their steps to commit
+     * before it releases the runs to other replicas; a run still in a call then is resumed when its
+     * lease lapses.
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
+
     /** How this replica names itself as a run's owner; default host name plus process id. */
     Optional<String> nodeId();
 

@@ -149,6 +149,27 @@ public final class ScheduleEngine {
     }
 
     /**
+     * When the next occurrence of any of {@code schedules} is due (its time plus its jitter), as far as
+     * this engine has walked them; empty before the first tick.
+     */
+    public Optional<Instant> nextDue(Map<String, Schedule> schedules) {
+        Instant earliest = null;
+        for (Map.Entry<String, Schedule> entry : schedules.entrySet()) {
+            Position position = positions.get(entry.getKey());
+            if (position == null) {
+                continue;
+            }
+            Schedule schedule = entry.getValue();
+            Optional<Instant> next = schedule.parsedCron().next(position.considered(), schedule.zone());
+            if (next.isPresent()) {
+                Instant due = next.get().plus(jitter(entry.getKey(), next.get(), schedule));
+                earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
+            }
+        }
+        return Optional.ofNullable(earliest);
+    }
+
+    /**
      * Where a schedule resumes after a start: after its last handled occurrence, when it was first seen,
      * or when it was last paused or resumed, whichever is latest.
      */

@@ -195,7 +195,8 @@ public class RunsResource {
         private final String id;
         private final SseEventSink out;
         private final Sse sse;
-        private int lastIndex;
+        /** Steps already sent: concurrent calls commit out of index order, so a high-water mark would skip some. */
+        private final java.util.Set<Integer> sent = new java.util.HashSet<>();
 
         EventStream(String id, SseEventSink out, Sse sse) {
             this.id = id;
@@ -238,8 +239,7 @@ public class RunsResource {
         }
 
         private void sendStep(Step step) {
-            if (step.index() > lastIndex) {
-                lastIndex = step.index();
+            if (sent.add(step.index())) {
                 send("step", RunView.StepView.of(step));
             }
         }

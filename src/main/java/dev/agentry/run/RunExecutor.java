@@ -40,6 +40,7 @@ public class RunExecutor {
     private final AgentResolver resolver;
     private final RunLoop loop;
     private final RunJournal journal;
+    private final RunHistory history;
     private final RunsConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
@@ -57,9 +58,11 @@ public class RunExecutor {
             AgentResolver resolver,
             RunLoop loop,
             RunJournal journal,
+            RunHistory history,
             RunsConfig config,
             Clock clock,
             MeterRegistry metrics) {
+        this.history = history;
         this.store = store;
         this.approvals = approvals;
         this.events = events;
@@ -217,6 +220,10 @@ public class RunExecutor {
             List<Step> committed = queued != null ? List.of() : store.steps(runId);
             state = RunState.of(
                     runId, plan, until, run.input(), committed, run.trigger().type(), run.startedAt());
+            if (queued == null) {
+                // Resumed: what earlier attempts did with the pending calls decides whether to send them.
+                state.resumedAfter(history.of(runId));
+            }
             outcome = loop.run(new RunLoop.Execution(state, running.control(), owner, config.lease()));
             endedAt = clock.instant();
             if (outcome instanceof RunOutcome.AwaitingApproval waiting) {

@@ -228,7 +228,7 @@ public class RunLoop {
         List<String> parked = new java.util.ArrayList<>();
         try {
             if (pending.size() == 1) {
-                int index = state.nextIndex();
+                int index = state.indexOf(pending.getFirst());
                 ToolGate.Called called = interruptibly(execution, () -> gate.call(state, pending.getFirst(), index));
                 record(execution, called, parked);
             } else {
@@ -248,13 +248,12 @@ public class RunLoop {
     private void callConcurrently(Execution execution, List<ToolRequest> pending, List<String> parked)
             throws InterruptedException {
         RunState state = execution.state();
-        int first = state.nextIndex();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
             CompletionService<ToolGate.Called> calls = new ExecutorCompletionService<>(executor);
             for (int i = 0; i < pending.size(); i++) {
                 ToolRequest request = pending.get(i);
-                int index = first + i;
+                int index = state.indexOf(request);
                 calls.submit(() -> gate.call(state, request, index));
             }
             for (int i = 0; i < pending.size(); i++) {

@@ -41,6 +41,7 @@ final class RunState {
     private int modelSteps;
     private int lastIndex;
     private Usage usage = Usage.ZERO;
+    private Earlier earlier = Earlier.NONE;
 
     private RunState(String runId, RunPlan plan, Instant deadline, JsonNode input, RunLedger ledger) {
         this.runId = requireNonNull(runId, "runId");
@@ -179,6 +180,31 @@ final class RunState {
 
     int nextIndex() {
         return lastIndex + 1;
+    }
+
+    /**
+     * The index of the step that answers a request of the latest model step: the model step's index
+     * plus the request's position, the same in every attempt, whichever requests were answered before a
+     * resume. Idempotency keys and the journal's records of earlier attempts are keyed by it.
+     */
+    int indexOf(ToolRequest request) {
+        List<ToolRequest> requests = latestModelStep.toolRequests();
+        for (int position = 0; position < requests.size(); position++) {
+            if (requests.get(position) == request) {
+                return latestModelStep.index() + 1 + position;
+            }
+        }
+        throw new IllegalArgumentException("not a request of the latest model step: " + request.id());
+    }
+
+    /** What earlier attempts at this run did with the latest model step's calls; none for a new run. */
+    Earlier earlier() {
+        return earlier;
+    }
+
+    /** This state is a resumed run's, after {@code earlier}. */
+    void resumedAfter(Earlier earlier) {
+        this.earlier = requireNonNull(earlier, "earlier");
     }
 
     String runId() {

@@ -40,6 +40,10 @@ public class ToolGate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CODE_TOOLSET = "code.";
+    /** How decisions about calls in doubt name their source: Agentry itself, not a policy file. */
+    static final String IN_DOUBT_POLICY = "agentry";
+
+    static final String IN_DOUBT_RULE = "in-doubt";
     /** Who calls a tool directly, in policy requests and tool contexts. */
     static final String OPERATOR = "operator";
 
@@ -98,11 +102,12 @@ public class ToolGate {
             RunLedger ledger,
             int step,
             PolicyEngine.Redactions masks,
-            Context trace) {
+            Context trace,
+            Earlier earlier) {
 
         /** This scope for what happens inside a call: calls from code nest under the call's span. */
         Scope within(Context context) {
-            return new Scope(runId, plan, deadline, ledger, step, masks, context);
+            return new Scope(runId, plan, deadline, ledger, step, masks, context, earlier);
         }
     }
 
@@ -136,7 +141,15 @@ public class ToolGate {
                     ToolResult.failed("the arguments for " + tool.get().spec().id()
                             + " are not valid JSON; send a JSON object that matches the tool's parameters"));
         } else {
-            Scope scope = new Scope(state.runId(), plan, state.deadline(), state.ledger(), index, masks, state.trace());
+            Scope scope = new Scope(
+                    state.runId(),
+                    plan,
+                    state.deadline(),
+                    state.ledger(),
+                    index,
+                    masks,
+                    state.trace(),
+                    state.earlier());
             outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL, started);
         }
         if (outcome.waiting() != null) {
@@ -312,6 +325,16 @@ public class ToolGate {
         if (waiting != null) {
             return new Outcome(null, decision, waiting);
         }
+        if (decision instanceof Decision.Allow allow) {
+            Optional<Earlier.Attempt> before = scope.earlier().find(scope.step(), callId);
+            if (before.isPresent() && !before.get().inDoubt()) {
+                // An earlier attempt made this call and recorded its result: it is not made again.
+                return new Outcome(before.get().result(), allow);
+            }
+            if (before.isPresent() && !safeToSendAgain(tool)) {
+                return inDoubt(scope, call, tool, arguments, now);
+            }
+        }
         return switch (decision) {
             case Decision.Allow allow ->
                 new Outcome(
@@ -334,6 +357,69 @@ public class ToolGate {
                                         : needsApproval(approval)),
                         approval);
         };
+    }
+
+    /**
+     * Whether a call that may or may not have reached the tool can be sent again without risking a
+     * second effect: the tool is idempotent, the API recognises the request's idempotency key, or it is
+     * code, which is run again with its own calls answered from the journal.
+     */
+    private static boolean safeToSendAgain(Tool tool) {
+        return tool.spec().annotations().idempotent()
+                || tool.sendsIdempotencyKey()
+                || tool.spec().id().startsWith(CODE_TOOLSET);
+    }
+
+    /**
+     * A call an earlier attempt recorded the intent of but not the result: the replica stopped during
+     * it. The model's call waits for a person to say whether to send it again; a call from code, which
+     * cannot wait, is refused to the code.
+     */
+    private Outcome inDoubt(Scope scope, RunJournal.Call call, Tool tool, JsonNode arguments, Instant now) {
+        String why = "the previous attempt may or may not have happened: its intent is in the journal and its"
+                + " result is not, because the replica executing the run stopped during the call";
+        if (call.origin() == Origin.MODEL && approvals != null) {
+            Decision.RequireApproval asked = new Decision.RequireApproval(
+                    IN_DOUBT_POLICY,
+                    IN_DOUBT_RULE,
+                    why + "; approve to send it again, reject to tell the model it was not confirmed");
+            RunJournal.Call doubt = new RunJournal.Call(
+                    call.runId(),
+                    call.agent(),
+                    call.step(),
+                    call.callId() + "~in-doubt-" + call.step(),
+                    call.tool(),
+                    call.origin(),
+                    call.actor());
+            Optional<Approval> earlierAsk = approvals.forCall(call.runId(), doubt.callId());
+            if (earlierAsk.isEmpty()) {
+                return new Outcome(null, asked, requestApproval(doubt, scrub(arguments), asked, now));
+            }
+            if (earlierAsk.get().status() == Approval.Status.PENDING) {
+                return new Outcome(null, asked, earlierAsk.get());
+            }
+            Decision decided = decidedBy(earlierAsk.get(), asked);
+            if (decided instanceof Decision.Allow again) {
+                return new Outcome(
+                        recorded(
+                                call,
+                                arguments,
+                                again,
+                                scope.masks(),
+                                () -> invoke(
+                                        tool,
+                                        new ToolCall(call.callId(), tool.spec().id(), arguments),
+                                        scope)),
+                        again);
+            }
+            return new Outcome(refused(call, decided, decided.reason()), decided);
+        }
+        Decision.Deny deny = new Decision.Deny(
+                IN_DOUBT_POLICY,
+                IN_DOUBT_RULE,
+                "not sent again: " + why + "; " + tool.spec().id() + " is neither idempotent nor sent with an"
+                        + " idempotency key, so find out whether it happened before calling it again");
+        return new Outcome(refused(call, deny, deny.reason()), deny);
     }
 
     /**

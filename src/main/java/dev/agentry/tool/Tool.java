@@ -10,4 +10,12 @@ public interface Tool {
     ToolSpec spec();
 
     ToolResult call(ToolCall call, ToolContext context);
+
+    /**
+     * Whether each request carries an idempotency key derived from the run, step and call, so that the
+     * API it reaches recognises a call sent again and does not repeat its effect.
+     */
+    default boolean sendsIdempotencyKey() {
+        return false;
+    }
 }

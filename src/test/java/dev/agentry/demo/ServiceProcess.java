@@ -116,6 +116,22 @@ final class ServiceProcess implements AutoCloseable {
         return runs;
     }
 
+    /** The process dies at once (SIGKILL), as in a crash or an out-of-memory kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code body} with POST; returns the status and the answer. */
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(
+                PackagedService.request(port, path, ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A graceful stop, as an orchestrator asks for one (SIGTERM); returns once the process has exited. */
     void stop() throws InterruptedException {
         process.destroy();

@@ -4,6 +4,7 @@ import static dev.agentry.run.FakeModel.answer;
 import static dev.agentry.run.FakeModel.call;
 import static dev.agentry.run.FakeModel.calls;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -26,6 +27,7 @@ import dev.agentry.policy.PolicyEngine;
 import dev.agentry.run.jdbc.JdbcRunStore;
 import dev.agentry.store.StoreDatabase;
 import dev.agentry.tool.Tool;
+import dev.agentry.tool.ToolAnnotations;
 import dev.agentry.tool.ToolResult;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,18 +91,36 @@ class RunLoopTest {
     }
 
     private Outcome run(RunPlan plan, RunControl control) {
+        return resume(startedRun(), plan, control);
+    }
+
+    private String startedRun() {
         Instant now = clock.instant();
         Run run = Run.queued(
                 RunIds.next(now), "helper", JsonNodeFactory.instance.textNode("Do it."), Trigger.api("t"), now);
         store.create(run, "node", now.plusSeconds(60));
         store.start(run.id(), "node", now, now.plusSeconds(60));
-        return resume(run.id(), plan, control);
+        return run.id();
     }
 
     private Outcome resume(String runId, RunPlan plan, RunControl control) {
+        return resume(runId, plan, control, Earlier.NONE);
+    }
+
+    /** What {@link RunHistory} reads from the journal for a resumed run, here from the recorded facts. */
+    private Earlier earlier(String runId) {
+        Earlier.Reader reader = new Earlier.Reader();
+        journal.facts().stream()
+                .filter(fact -> runId.equals(fact.runId()))
+                .forEach(fact -> reader.add(fact.type(), fact.data()));
+        return reader.read();
+    }
+
+    private Outcome resume(String runId, RunPlan plan, RunControl control, Earlier earlier) {
         Run run = store.find(runId).orElseThrow();
         Instant deadline = run.startedAt().plus(plan.agent().limits().timeout());
         RunState state = RunState.of(runId, plan, deadline, run.input(), store.steps(runId));
+        state.resumedAfter(earlier);
         RunLoop loop = new RunLoop(
                 store,
                 new RunEvents(),
@@ -116,6 +136,107 @@ class RunLoopTest {
         Step.ToolStep toolStep(int index) {
             return (Step.ToolStep) steps.get(index - 1);
         }
+    }
+
+    private static RunPlan plan(FakeModel model, Tool... tools) {
+        return RunPlan.of(agent(Limits.DEFAULT), model, List.of(tools));
+    }
+
+    @Test
+    void a_call_whose_result_an_earlier_attempt_recorded_is_not_made_again_on_resume() {
+        FakeTool book = new FakeTool("crm", "book", arguments -> ToolResult.success(arguments));
+        String runId = startedRun();
+        journal.crashAfter(RecordType.TOOL_RESULT);
+        assertThatThrownBy(() -> resume(
+                        runId, plan(new FakeModel(call("crm_book", "{\"text\":\"once\"}")), book), new RunControl()))
+                .isInstanceOf(RecordingJournal.Crash.class);
+        assertThat(store.steps(runId))
+                .as("the model step is committed, the tool step is not")
+                .hasSize(1);
+
+        Outcome resumed = resume(runId, plan(new FakeModel(answer("booked")), book), new RunControl(), earlier(runId));
+
+        assertThat(resumed.outcome()).isEqualTo(new RunOutcome.Succeeded("booked"));
+        assertThat(book.calls).as("made once, in the attempt that died").hasSize(1);
+        assertThat(resumed.toolStep(2).resultJson())
+                .isEqualTo(JsonNodeFactory.instance.objectNode().put("text", "once"));
+    }
+
+    @Test
+    void a_call_in_doubt_is_not_sent_again_unless_the_tool_is_idempotent() {
+        FakeTool book = new FakeTool("crm", "book", arguments -> ToolResult.success(arguments));
+        FakeTool look =
+                new FakeTool("crm", "look", ToolAnnotations.READ_ONLY, arguments -> ToolResult.success(arguments));
+        String runId = startedRun();
+        journal.crashAfter(RecordType.TOOL_INTENT);
+        FakeModel books = new FakeModel(call("crm_book", "{\"text\":\"a\"}"));
+        assertThatThrownBy(() -> resume(runId, plan(books, book, look), new RunControl()))
+                .isInstanceOf(RecordingJournal.Crash.class);
+        String lookRun = startedRun();
+        journal.crashAfter(RecordType.TOOL_INTENT);
+        assertThatThrownBy(() -> resume(
+                        lookRun,
+                        plan(new FakeModel(call("crm_look", "{\"text\":\"b\"}")), book, look),
+                        new RunControl()))
+                .isInstanceOf(RecordingJournal.Crash.class);
+        assertThat(book.calls).isEmpty();
+        assertThat(look.calls).isEmpty();
+
+        Outcome refused =
+                resume(runId, plan(new FakeModel(answer("unsure")), book, look), new RunControl(), earlier(runId));
+        Outcome sent =
+                resume(lookRun, plan(new FakeModel(answer("looked")), book, look), new RunControl(), earlier(lookRun));
+
+        assertThat(book.calls).as("not idempotent: not sent again").isEmpty();
+        assertThat(refused.toolStep(2).result().status()).isEqualTo("refused");
+        assertThat(refused.toolStep(2).result().modelText())
+                .contains("not sent again: the previous attempt may or may not have happened")
+                .contains("crm.book is neither idempotent nor sent with an idempotency key");
+        assertThat(refused.toolStep(2).decision().rule()).isEqualTo("in-doubt");
+        assertThat(look.calls).as("read-only, so idempotent: sent again").hasSize(1);
+        assertThat(sent.toolStep(2).result().status()).isEqualTo("ok");
+    }
+
+    @Test
+    void code_run_again_gets_its_completed_calls_from_the_journal_and_none_in_doubt_sent_twice() {
+        ToolAnnotations fromCode = new ToolAnnotations(false, false, false, true);
+        FakeTool book = new FakeTool("crm", "book", fromCode, arguments -> ToolResult.success(arguments));
+        List<ToolResult> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Tool code = codeRun((call, context) -> {
+            seen.add(context.tools()
+                    .invoke(
+                            call.id() + ".1",
+                            "crm.book",
+                            JSON.createObjectNode().put("text", "a")));
+            seen.add(context.tools()
+                    .invoke(
+                            call.id() + ".2",
+                            "crm.book",
+                            JSON.createObjectNode().put("text", "b")));
+            return ToolResult.success(JsonNodeFactory.instance.textNode("ran"));
+        });
+        String runId = startedRun();
+        journal.crashAfter(RecordType.CODE_TOOL_CALL, 2);
+        assertThatThrownBy(
+                        () -> resume(runId, plan(new FakeModel(call("code_run", "{}")), code, book), new RunControl()))
+                .isInstanceOf(RecordingJournal.Crash.class);
+        assertThat(book.arguments())
+                .extracting(arguments -> arguments.path("text").asText())
+                .containsExactly("a");
+        seen.clear();
+
+        Outcome resumed =
+                resume(runId, plan(new FakeModel(answer("done")), code, book), new RunControl(), earlier(runId));
+
+        assertThat(resumed.outcome()).isEqualTo(new RunOutcome.Succeeded("done"));
+        assertThat(book.arguments())
+                .as("the completed call is answered from the journal, the one in doubt is not sent again")
+                .extracting(arguments -> arguments.path("text").asText())
+                .containsExactly("a");
+        assertThat(seen.get(0))
+                .isEqualTo(ToolResult.success(JSON.createObjectNode().put("text", "a")));
+        assertThat(seen.get(1).modelText())
+                .contains("not sent again: the previous attempt may or may not have happened");
     }
 
     @Test

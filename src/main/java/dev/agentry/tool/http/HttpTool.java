@@ -58,6 +58,11 @@ final class HttpTool implements Tool {
     }
 
     @Override
+    public boolean sendsIdempotencyKey() {
+        return template.mentions(HttpToolDefinition.IDEMPOTENCY_KEY);
+    }
+
+    @Override
     public ToolResult call(ToolCall call, ToolContext context) {
         ObjectNode arguments = call.arguments().deepCopy();
         arguments.put(HttpToolDefinition.IDEMPOTENCY_KEY, idempotencyKey(context, call));

@@ -29,6 +29,16 @@ final class RequestTemplate {
         this.binding = binding;
     }
 
+    /** Whether the binding puts the argument {@code name} anywhere in the request. */
+    boolean mentions(String name) {
+        String placeholder = "{" + name + "}";
+        return binding.path().contains(placeholder)
+                || binding.query().values().stream()
+                        .anyMatch(value -> value.toString().contains(placeholder))
+                || binding.headers().values().stream().anyMatch(value -> value.contains(placeholder))
+                || (binding.body() != null && binding.body().toString().contains(placeholder));
+    }
+
     /** The path and query to append to the toolset's base URL. */
     String pathAndQuery(JsonNode arguments) {
         String path = substitute(binding.path(), arguments, true);

@@ -153,8 +153,8 @@ public class SchedulesResource {
     @RunOnVirtualThread
     @RolesAllowed(Role.Names.OPERATOR)
     @Operation(
-            summary = "Each occurrence from 'from' to 'to' (both included) once, in order, under the overlap policy;"
-                    + " occurrences handled before keep their outcome")
+            summary = "Each occurrence from 'from' to 'to' (both included) once, in order: one after another (all at"
+                    + " once under overlap: allow); occurrences handled before keep their outcome")
     public Response backfill(@PathParam("agent") String agent, byte[] body) {
         String name = visible(agent);
         ObjectNode request = JsonBody.object(body, "a smaller body", BACKFILL_EXAMPLE, BACKFILL_EXAMPLE)

@@ -24,6 +24,7 @@ public enum RecordType {
     SCHEDULE_MISSED("schedule.missed"),
     SCHEDULE_PAUSED("schedule.paused"),
     SCHEDULE_RESUMED("schedule.resumed"),
+    SCHEDULE_BACKFILLED("schedule.backfilled"),
     KEY_ISSUED("key.issued"),
     KEY_REVOKED("key.revoked"),
     AUTH_DENIED("auth.denied");

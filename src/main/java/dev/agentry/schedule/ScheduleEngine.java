@@ -143,9 +143,7 @@ public final class ScheduleEngine {
             recordMissed(agent, schedule, firstMissed, lastMissed, missed, now);
         }
         positions.put(agent, new Position(schedule, considered));
-        if (schedule.overlapPolicy() == Schedule.Overlap.BUFFER_ONE) {
-            startBuffered(agent, schedule, now);
-        }
+        startBuffered(agent, schedule, now);
     }
 
     /**
@@ -333,8 +331,9 @@ public final class ScheduleEngine {
     }
 
     /**
-     * Each occurrence from {@code from} to {@code to} (both included) once, in order, under the overlap
-     * policy; occurrences handled before are left as they were.
+     * Each occurrence from {@code from} to {@code to} (both included) once, in order: one after
+     * another, each when the scheduled run before it has ended, or all at once under {@code overlap:
+     * allow}. Occurrences handled before are left as they were.
      *
      * @throws AgentryException.InvalidInput when the range is empty, backwards or holds more than
      *     {@link #MAX_BACKFILL} occurrences
@@ -355,11 +354,36 @@ public final class ScheduleEngine {
                     + schedule.cron() + "'; backfill a shorter range at a time");
         }
         ScheduleStore.State state = store.state(agent, now);
+        boolean together = schedule.overlapPolicy() == Schedule.Overlap.ALLOW;
+        for (Instant occurrence : occurrences) {
+            if (store.find(agent, occurrence).isPresent()) {
+                continue;
+            }
+            if (together) {
+                state = fire(agent, schedule, state, occurrence, true, actor, now);
+            } else {
+                store.claim(new Occurrence(
+                        agent,
+                        occurrence,
+                        Occurrence.Outcome.BUFFERED,
+                        null,
+                        "backfill: starts when the scheduled run before it has ended",
+                        1,
+                        true,
+                        now));
+            }
+        }
+        record(
+                RecordType.SCHEDULE_BACKFILLED,
+                agent,
+                actor,
+                data(null)
+                        .put("from", from.toString())
+                        .put("to", to.toString())
+                        .put("occurrences", occurrences.size()));
+        startBuffered(agent, schedule, now);
         List<Occurrence> handled = new ArrayList<>();
         for (Instant occurrence : occurrences) {
-            if (store.find(agent, occurrence).isEmpty()) {
-                state = fire(agent, schedule, state, occurrence, true, actor, now);
-            }
             store.find(agent, occurrence).ifPresent(handled::add);
         }
         return handled;

@@ -366,6 +366,34 @@ abstract class ScheduleContract {
     }
 
     @Test
+    void a_backfill_under_skip_runs_its_occurrences_one_after_another() {
+        Schedule daily = schedule("0 8 * * *", "UTC", "skip", null);
+        ScheduleEngine engine = replica();
+        Actor operator = Actor.key("key_1", "ops");
+        Instant now = at("2026-12-07T10:00:00Z");
+
+        List<Occurrence> backfilled =
+                engine.backfill(AGENT, daily, at("2026-12-03T00:00:00Z"), at("2026-12-05T23:00:00Z"), operator, now);
+
+        assertThat(backfilled)
+                .extracting(Occurrence::outcome)
+                .containsExactly(Occurrence.Outcome.STARTED, Occurrence.Outcome.BUFFERED, Occurrence.Outcome.BUFFERED);
+        assertThat(startedFor()).containsExactly(at("2026-12-03T08:00:00Z"));
+        engine.tick(Map.of(AGENT, daily), now.plusSeconds(1));
+        assertThat(started).as("the next waits while the first runs").hasSize(1);
+        for (int second = 2; second <= 3; second++) {
+            endAll(new RunOutcome.Succeeded("done"));
+            engine.tick(Map.of(AGENT, daily), now.plusSeconds(second));
+        }
+        assertThat(startedFor())
+                .containsExactly(at("2026-12-03T08:00:00Z"), at("2026-12-04T08:00:00Z"), at("2026-12-05T08:00:00Z"));
+        assertThat(journal.facts())
+                .filteredOn(fact -> fact.type() == RecordType.SCHEDULE_BACKFILLED)
+                .singleElement()
+                .matches(fact -> fact.actor().id().equals("key_1"));
+    }
+
+    @Test
     void trigger_starts_one_run_now_under_the_overlap_policy() {
         Schedule daily = schedule("0 8 * * *", "UTC", "skip", null);
         ScheduleEngine engine = replica();

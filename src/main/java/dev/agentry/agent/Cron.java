@@ -14,7 +14,9 @@ import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cron expression read in a time zone: five fields as in crontab (minute hour day-of-month month
@@ -41,8 +43,23 @@ public final class Cron {
         this.seconds = seconds;
     }
 
+    /** Expressions parsed before, by their text: schedules read them on every tick. */
+    private static final Map<String, Cron> PARSED = new ConcurrentHashMap<>();
+
     /** @throws IllegalArgumentException saying what is wrong, with an example that works */
     public static Cron parse(String text) {
+        Cron known = PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        Cron parsed = read(text);
+        if (PARSED.size() < 10_000) {
+            PARSED.put(text, parsed);
+        }
+        return parsed;
+    }
+
+    private static Cron read(String text) {
         String[] fields = text.trim().split("\\s+");
         if (fields.length != 5 && fields.length != 6) {
             throw new IllegalArgumentException("has " + fields.length + " fields ('" + text

@@ -68,6 +68,8 @@ public final class ScheduleEngine {
     private final Runs runs;
     private final Journal journal;
     private final Map<String, Position> positions = new ConcurrentHashMap<>();
+    /** When each schedule's claimed but unstarted occurrences were last looked for. */
+    private final Map<String, Instant> interruptedChecked = new ConcurrentHashMap<>();
 
     /** Where a schedule has got to: occurrences up to {@code considered} are handled. */
     private record Position(Schedule schedule, Instant considered) {}
@@ -86,6 +88,7 @@ public final class ScheduleEngine {
      */
     public void tick(Map<String, Schedule> schedules, Instant now) {
         positions.keySet().retainAll(schedules.keySet());
+        interruptedChecked.keySet().retainAll(schedules.keySet());
         for (Map.Entry<String, Schedule> entry : schedules.entrySet()) {
             try {
                 advance(entry.getKey(), entry.getValue(), now);
@@ -97,9 +100,14 @@ public final class ScheduleEngine {
 
     private void advance(String agent, Schedule schedule, Instant now) {
         Position position = positions.get(agent);
+        Instant checked = interruptedChecked.get(agent);
+        if (checked == null || !checked.plus(INTERRUPTED_START).isAfter(now)) {
+            // Another replica may have died between claiming an occurrence and creating its run.
+            interruptedChecked.put(agent, now);
+            completeInterruptedStarts(agent, schedule, now);
+        }
         if (position == null) {
             position = new Position(schedule, resumePoint(agent, now));
-            completeInterruptedStarts(agent, schedule, now);
         } else if (!position.schedule().cron().equals(schedule.cron())
                 || !position.schedule().timezone().equals(schedule.timezone())) {
             // A changed cron counts from now: the new one's past occurrences were never promised.

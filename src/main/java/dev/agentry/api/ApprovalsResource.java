@@ -107,7 +107,7 @@ public class ApprovalsResource {
             throw new AgentryException.InvalidInput("cursor '" + AgentsResource.abbreviate(after)
                     + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
         }
-        int size = limit(limit);
+        int size = PageLimit.of(limit, DEFAULT_LIMIT, MAX_LIMIT);
         List<Approval> page =
                 approvals.list(wanted, blankToNull(agent), caller.limited() ? caller.agents() : null, size, after);
         String next = page.size() == size ? page.getLast().id() : null;
@@ -170,22 +170,6 @@ public class ApprovalsResource {
         Approval approval = approvals.find(id).orElseThrow(() -> new AgentryException.NotFound(missing));
         Callers.requireSees(Callers.of(identity), approval.agent(), missing);
         return approval;
-    }
-
-    private static int limit(String limit) {
-        if (blankToNull(limit) == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new AgentryException.InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '"
-                + AgentsResource.abbreviate(limit) + "'");
     }
 
     private static String blankToNull(String text) {

@@ -179,19 +179,7 @@ public class AuditResource {
     }
 
     static int limit(String text) {
-        if (blankToNull(text) == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text.trim());
-            if (limit >= 1 && limit <= AuditQuery.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new AgentryException.InvalidInput("limit must be a whole number from 1 to " + AuditQuery.MAX_LIMIT
-                + ", got '" + AgentsResource.abbreviate(text) + "'");
+        return PageLimit.of(text, DEFAULT_LIMIT, AuditQuery.MAX_LIMIT);
     }
 
     static long cursor(String text) {

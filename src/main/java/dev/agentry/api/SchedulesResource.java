@@ -108,9 +108,10 @@ public class SchedulesResource {
     @RunOnVirtualThread
     @Operation(summary = "An agent's occurrences, newest first: started, buffered, skipped and missed, with reasons")
     public OccurrencePage occurrences(@PathParam("agent") String agent, @QueryParam("limit") String limit) {
-        return new OccurrencePage(schedules.occurrences(visible(agent), limit(limit)).stream()
-                .map(this::view)
-                .toList());
+        return new OccurrencePage(
+                schedules.occurrences(visible(agent), PageLimit.of(limit, DEFAULT_LIMIT, MAX_LIMIT)).stream()
+                        .map(this::view)
+                        .toList());
     }
 
     @POST
@@ -236,21 +237,5 @@ public class SchedulesResource {
             throw new AgentryException.InvalidInput("'" + field + "' is not an ISO-8601 time with an offset: '"
                     + AgentsResource.abbreviate(value.asText()) + "'; write it such as " + BACKFILL_EXAMPLE);
         }
-    }
-
-    private static int limit(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new AgentryException.InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '"
-                + AgentsResource.abbreviate(limit) + "'");
     }
 }

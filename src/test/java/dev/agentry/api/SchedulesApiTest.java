@@ -80,20 +80,8 @@ class SchedulesApiTest {
     void backfill_runs_each_occurrence_of_a_range_once() {
         String body = "{\"from\": \"2026-11-01T00:00:00Z\", \"to\": \"2026-11-03T23:00:00Z\"}";
 
-        JsonPath first = given().contentType(ContentType.JSON)
-                .body(body)
-                .post("/v1/schedules/nightly/backfill")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath();
-        JsonPath again = given().contentType(ContentType.JSON)
-                .body(body)
-                .post("/v1/schedules/nightly/backfill")
-                .then()
-                .statusCode(202)
-                .extract()
-                .jsonPath();
+        JsonPath first = backfill(body);
+        JsonPath again = backfill(body);
 
         assertThat(first.getList("items.scheduledAt", String.class))
                 .containsExactly("2026-11-01T02:00:00Z", "2026-11-02T02:00:00Z", "2026-11-03T02:00:00Z");
@@ -104,6 +92,16 @@ class SchedulesApiTest {
                         .jsonPath()
                         .getList("items.scheduledAt", String.class))
                 .contains("2026-11-01T02:00:00Z", "2026-11-02T02:00:00Z", "2026-11-03T02:00:00Z");
+    }
+
+    private static JsonPath backfill(String body) {
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/schedules/nightly/backfill")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
     }
 
     @Test

@@ -28,10 +28,7 @@ class InDoubtKillIT {
         PostgresSchemas schemas = new PostgresSchemas();
         try (ScriptedChatServer chat = new ScriptedChatServer()) {
             String store = schemas.create();
-            Map<String, String> environment = Map.of(
-                    "TEST_MODEL_URL", chat.modelUrl(),
-                    "TEST_TOOLS_URL", chat.toolsUrl(),
-                    "TEST_TOOLS_TOKEN", "s3cr3t-test-token-4711");
+            Map<String, String> environment = ServiceProcess.scripted(chat);
             String lease = "-Dagentry.runs.lease=3s";
             try (ServiceProcess one = ServiceProcess.start("in-doubt-one", store, "agents", environment, lease);
                     ServiceProcess two = ServiceProcess.start("in-doubt-two", store, "agents", environment, lease)) {
@@ -46,7 +43,8 @@ class InDoubtKillIT {
 
                 one.kill(); // during the two seconds the slow tool takes
 
-                JsonNode parked = awaitStatus(two, runId, "awaiting_approval");
+                JsonNode parked = two.awaitStatus(
+                        runId, run -> run.path("status").asText().equals("awaiting_approval"));
                 assertThat(parked.path("status").asText()).as(parked.toString()).isEqualTo("awaiting_approval");
                 JsonNode approval = two.get("/v1/approvals?status=pending&agent=echo-agent")
                         .path("items")
@@ -64,7 +62,8 @@ class InDoubtKillIT {
                         "{\"decision\": \"reject\", \"comment\": \"it went through, checked the log\"}");
                 assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
 
-                JsonNode ended = awaitStatus(two, runId, "succeeded");
+                JsonNode ended =
+                        two.awaitStatus(runId, run -> run.path("endedAt").isTextual());
                 assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("succeeded");
                 assertThat(slowCalls(chat)).as("the API saw the call once").isEqualTo(1);
                 assertThat(two.get("/v1/audit/verify").path("ok").asBoolean()).isTrue();
@@ -86,15 +85,5 @@ class InDoubtKillIT {
             Thread.sleep(20);
         }
         assertThat(slowCalls(chat)).isEqualTo(count);
-    }
-
-    private static JsonNode awaitStatus(ServiceProcess service, String runId, String status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        JsonNode run = service.get("/v1/runs/" + runId);
-        while (!run.path("status").asText().equals(status) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            run = service.get("/v1/runs/" + runId);
-        }
-        return run;
     }
 }

@@ -38,10 +38,7 @@ class ReplicaHandoverIT {
         PostgresSchemas schemas = new PostgresSchemas();
         try (ScriptedChatServer chat = new ScriptedChatServer()) {
             String store = schemas.create();
-            Map<String, String> environment = Map.of(
-                    "TEST_MODEL_URL", chat.modelUrl(),
-                    "TEST_TOOLS_URL", chat.toolsUrl(),
-                    "TEST_TOOLS_TOKEN", "s3cr3t-test-token-4711");
+            Map<String, String> environment = ServiceProcess.scripted(chat);
             try (ServiceProcess one = ServiceProcess.start("handover-one", store, "agents", environment);
                     ServiceProcess two = ServiceProcess.start("handover-two", store, "agents", environment)) {
                 String text = "hand over " + UUID.randomUUID();
@@ -73,7 +70,8 @@ class ReplicaHandoverIT {
 
                 one.stop();
 
-                JsonNode run = awaitEnd(two, runId);
+                JsonNode run =
+                        two.awaitStatus(runId, ended -> ended.path("endedAt").isTextual());
                 assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
                 assertThat(run.path("output").asText()).isEqualTo("handed over");
                 assertThat(chat.wireMock()
@@ -115,15 +113,5 @@ class ReplicaHandoverIT {
             }
         }
         return null;
-    }
-
-    private static JsonNode awaitEnd(ServiceProcess service, String runId) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        JsonNode run = service.get("/v1/runs/" + runId);
-        while (!run.path("endedAt").isTextual() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            run = service.get("/v1/runs/" + runId);
-        }
-        return run;
     }
 }

@@ -32,6 +32,25 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /** The variables the test agents and toolsets read, for services whose model and tools {@code chat} serves. */
+    static Map<String, String> scripted(dev.agentry.fixtures.ScriptedChatServer chat) {
+        return Map.of(
+                "TEST_MODEL_URL", chat.modelUrl(),
+                "TEST_TOOLS_URL", chat.toolsUrl(),
+                "TEST_TOOLS_TOKEN", "s3cr3t-test-token-4711");
+    }
+
+    /** Waits until {@code done} holds for the run, at most 60 s; returns the run as it then is. */
+    JsonNode awaitStatus(String runId, java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode run = get("/v1/runs/" + runId);
+        while (!done.test(run) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            run = get("/v1/runs/" + runId);
+        }
+        return run;
+    }
+
     /** The ticker's service: the {@code schedules} assets, its model at {@code modelUrl}. */
     static ServiceProcess ticker(String name, String storeUrl, String modelUrl) throws Exception {
         return start(name, storeUrl, "schedules", Map.of("TEST_INSTANT_MODEL_URL", modelUrl));

@@ -325,7 +325,7 @@ public class ToolGate {
         if (waiting != null) {
             return new Outcome(null, decision, waiting);
         }
-        if (decision instanceof Decision.Allow allow) {
+        if (decision instanceof Decision.Allow allow && !scope.earlier().isEmpty()) {
             Optional<Earlier.Attempt> before = scope.earlier().find(scope.step(), callId);
             if (before.isPresent() && !before.get().inDoubt()) {
                 // An earlier attempt made this call and recorded its result: it is not made again.

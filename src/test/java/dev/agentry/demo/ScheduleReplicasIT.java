@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two packaged services on one PostgreSQL, both firing the ticker's one-second schedule: each
- * occurrence starts exactly one run, and either replica answers for runs the other started.
+ * occurrence starts exactly one run, and either replica answers for runs the other started. A pause
+ * said to one of them holds when a replica starts again after both stopped.
  */
 class ScheduleReplicasIT {
 
     private static final int OCCURRENCES = 30;
 
     @Test
-    void two_replicas_start_each_occurrence_of_a_one_second_schedule_exactly_once() throws Exception {
+    void two_replicas_start_each_occurrence_of_a_one_second_schedule_exactly_once_and_a_pause_outlives_them()
+            throws Exception {
         PostgresSchemas.requireServer("schedules across two replicas");
         PostgresSchemas schemas = new PostgresSchemas();
         try (InstantModelServer model = new InstantModelServer()) {
@@ -75,6 +77,21 @@ class ScheduleReplicasIT {
                 assertThat(two.get("/v1/runs/" + someRun).path("status").asText())
                         .isEqualTo("succeeded");
                 assertThat(two.get("/v1/audit/verify").path("ok").asBoolean()).isTrue();
+            }
+
+            // Both stopped; the pause said to replica two holds when a replica starts again.
+            try (ServiceProcess again = ServiceProcess.ticker("replica-again", store, model.url())) {
+                JsonNode schedule = again.get("/v1/schedules/ticker");
+                assertThat(schedule.path("paused").asBoolean())
+                        .as(schedule.toString())
+                        .isTrue();
+                assertThat(schedule.path("pausedBy").asText()).startsWith("key ");
+                int before = again.tickerRuns().size();
+                Thread.sleep(2500);
+                assertThat(again.tickerRuns()).as("nothing fires while paused").hasSize(before);
+
+                assertThat(again.post("/v1/schedules/ticker/resume")).isEqualTo(200);
+                assertThat(again.awaitRuns(before + 2, 20)).hasSizeGreaterThanOrEqualTo(before + 2);
             }
         } finally {
             schemas.drop();

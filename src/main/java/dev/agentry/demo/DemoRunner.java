@@ -116,6 +116,8 @@ public class DemoRunner {
         if (example != null) {
             text.append("  ").append(example).append('\n');
         }
+        text.append(
+                "  curl -s -X POST localhost:%d/v1/schedules/pipeline-digest/trigger -H \"$AUTH\"%n".formatted(port));
         return text.append('\n').toString();
     }
 

@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -70,6 +71,12 @@ public final class ScheduleEngine {
     private final Map<String, Position> positions = new ConcurrentHashMap<>();
     /** When each schedule's claimed but unstarted occurrences were last looked for. */
     private final Map<String, Instant> interruptedChecked = new ConcurrentHashMap<>();
+    /**
+     * Schedules that may have buffered occurrences waiting: those this engine buffered, and every one
+     * at each periodic check (another replica may have buffered some). The others are not asked about
+     * them on every tick.
+     */
+    private final Set<String> mayHaveBuffered = ConcurrentHashMap.newKeySet();
 
     /** Where a schedule has got to: occurrences up to {@code considered} are handled. */
     private record Position(Schedule schedule, Instant considered) {}
@@ -89,6 +96,7 @@ public final class ScheduleEngine {
     public void tick(Map<String, Schedule> schedules, Instant now) {
         positions.keySet().retainAll(schedules.keySet());
         interruptedChecked.keySet().retainAll(schedules.keySet());
+        mayHaveBuffered.retainAll(schedules.keySet());
         for (Map.Entry<String, Schedule> entry : schedules.entrySet()) {
             try {
                 advance(entry.getKey(), entry.getValue(), now);
@@ -102,9 +110,11 @@ public final class ScheduleEngine {
         Position position = positions.get(agent);
         Instant checked = interruptedChecked.get(agent);
         if (checked == null || !checked.plus(INTERRUPTED_START).isAfter(now)) {
-            // Another replica may have died between claiming an occurrence and creating its run.
+            // Another replica may have died between claiming an occurrence and creating its run, or
+            // buffered occurrences this one has not heard of.
             interruptedChecked.put(agent, now);
             completeInterruptedStarts(agent, schedule, now);
+            mayHaveBuffered.add(agent);
         }
         if (position == null) {
             position = new Position(schedule, resumePoint(agent, now));
@@ -115,10 +125,23 @@ public final class ScheduleEngine {
         } else {
             position = new Position(schedule, position.considered());
         }
-        ScheduleStore.State state = store.state(agent, now);
         Cron cron = schedule.parsedCron();
-        Duration window = schedule.catchUpWindow(now);
         Instant considered = position.considered();
+        Optional<Instant> first = cron.next(considered, schedule.zone());
+        if (first.isPresent()
+                && !first.get().plus(jitter(agent, first.get(), schedule)).isAfter(now)) {
+            considered = walk(agent, schedule, cron, considered, now);
+        }
+        positions.put(agent, new Position(schedule, considered));
+        if (mayHaveBuffered.contains(agent)) {
+            startBuffered(agent, schedule, now);
+        }
+    }
+
+    /** Handles the occurrences due after {@code considered}; returns the last one handled. */
+    private Instant walk(String agent, Schedule schedule, Cron cron, Instant considered, Instant now) {
+        ScheduleStore.State state = store.state(agent, now);
+        Duration window = schedule.catchUpWindow(now);
         long missed = 0;
         Instant firstMissed = null;
         Instant lastMissed = null;
@@ -150,8 +173,7 @@ public final class ScheduleEngine {
         if (missed > 0) {
             recordMissed(agent, schedule, firstMissed, lastMissed, missed, now);
         }
-        positions.put(agent, new Position(schedule, considered));
-        startBuffered(agent, schedule, now);
+        return considered;
     }
 
     /**
@@ -242,6 +264,7 @@ public final class ScheduleEngine {
                 }
                 case BUFFER_ONE -> {
                     if (store.withOutcome(agent, Occurrence.Outcome.BUFFERED).isEmpty()) {
+                        mayHaveBuffered.add(agent);
                         store.claim(new Occurrence(
                                 agent,
                                 occurrence,
@@ -321,7 +344,11 @@ public final class ScheduleEngine {
 
     private void startBuffered(String agent, Schedule schedule, Instant now) {
         List<Occurrence> waiting = store.withOutcome(agent, Occurrence.Outcome.BUFFERED);
-        if (waiting.isEmpty() || !store.activeRuns(agent).isEmpty()) {
+        if (waiting.isEmpty()) {
+            mayHaveBuffered.remove(agent);
+            return;
+        }
+        if (!store.activeRuns(agent).isEmpty()) {
             return;
         }
         Occurrence next = waiting.getFirst();
@@ -370,6 +397,7 @@ public final class ScheduleEngine {
             if (together) {
                 state = fire(agent, schedule, state, occurrence, true, actor, now);
             } else {
+                mayHaveBuffered.add(agent);
                 store.claim(new Occurrence(
                         agent,
                         occurrence,

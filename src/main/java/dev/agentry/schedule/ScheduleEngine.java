@@ -264,16 +264,12 @@ public final class ScheduleEngine {
                 }
                 case BUFFER_ONE -> {
                     if (store.withOutcome(agent, Occurrence.Outcome.BUFFERED).isEmpty()) {
-                        mayHaveBuffered.add(agent);
-                        store.claim(new Occurrence(
+                        buffer(
                                 agent,
                                 occurrence,
-                                Occurrence.Outcome.BUFFERED,
-                                null,
-                                previous + "; starts when it ends (overlap: buffer-one)",
-                                1,
                                 manual,
-                                now));
+                                previous + "; starts when it ends (overlap: buffer-one)",
+                                now);
                     } else {
                         skip(
                                 agent,
@@ -318,6 +314,12 @@ public final class ScheduleEngine {
             }
             store.settle(agent, occurrence, Occurrence.Outcome.SKIPPED, null, "could not start: " + e.getMessage());
         }
+    }
+
+    /** Records an occurrence that waits for the scheduled run before it to end. */
+    private void buffer(String agent, Instant occurrence, boolean manual, String reason, Instant now) {
+        mayHaveBuffered.add(agent);
+        store.claim(new Occurrence(agent, occurrence, Occurrence.Outcome.BUFFERED, null, reason, 1, manual, now));
     }
 
     private void skip(String agent, Instant occurrence, boolean manual, String reason, Instant now) {
@@ -397,16 +399,7 @@ public final class ScheduleEngine {
             if (together) {
                 state = fire(agent, schedule, state, occurrence, true, actor, now);
             } else {
-                mayHaveBuffered.add(agent);
-                store.claim(new Occurrence(
-                        agent,
-                        occurrence,
-                        Occurrence.Outcome.BUFFERED,
-                        null,
-                        "backfill: starts when the scheduled run before it has ended",
-                        1,
-                        true,
-                        now));
+                buffer(agent, occurrence, true, "backfill: starts when the scheduled run before it has ended", now);
             }
         }
         record(

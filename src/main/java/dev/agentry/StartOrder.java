@@ -12,13 +12,19 @@ public final class StartOrder {
      * The sandbox's workers: separate JVMs that take a second or more to boot, launched first of all so
      * that they boot while the service does; the first {@code code.run} usually waits for them.
      */
-    public static final int SANDBOX_WORKERS = Interceptor.Priority.PLATFORM_BEFORE;
+    public static final int SANDBOX_WORKERS = Interceptor.Priority.PLATFORM_BEFORE - 3;
 
     /**
      * The slow, independent parts of the start, each handed to a thread of its own so that they
      * overlap: the run store's migration, the demo's simulators, the toolsets.
      */
     public static final int BACKGROUND = SANDBOX_WORKERS + 1;
+
+    /**
+     * The run store opened and migrated, waited for: Quartz, which starts at {@code PLATFORM_BEFORE},
+     * reads its tables as it starts.
+     */
+    public static final int STORE_READY = Interceptor.Priority.PLATFORM_BEFORE - 1;
 
     private StartOrder() {}
 

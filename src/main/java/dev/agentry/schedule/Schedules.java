@@ -8,12 +8,15 @@ import dev.agentry.agent.Schedule;
 import dev.agentry.asset.AssetEntry;
 import dev.agentry.audit.Journal;
 import dev.agentry.run.RunService;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.quartz.QuartzScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,21 +28,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
+import org.quartz.ObjectAlreadyExistsException;
 
 /**
- * The schedules of the agents in {@code agents/}, fired by Quarkus's scheduler: one job ticks every
- * second, and {@link ScheduleEngine} decides what each due occurrence does. Quarkus's scheduler checks
- * its triggers about once a second, close to but not exactly on the second, so each tick also sets a
- * timer for the exact time of an occurrence due before the next tick: runs start within milliseconds
- * of their time instead of up to a second late. Schedules follow the files as they change, with no
- * restart; what has fired is in the store, so a restart or another replica carries on where this one
- * stopped.
+ * The schedules of the agents in {@code agents/}, fired by Quarkus's scheduler (Quartz, with its
+ * clustered JDBC store): one job ticks every second, on one replica at a time, and {@link
+ * ScheduleEngine} decides what each due occurrence does. A tick comes close to but not exactly on the
+ * second, so each tick also sets a timer for the exact time of an occurrence due before the next
+ * tick: runs start within milliseconds of their time instead of up to a second late. Schedules follow
+ * the files as they change, with no restart; what has fired is in the store, whose primary key lets
+ * an occurrence start once whichever replica handles it, so a restart or another replica carries on
+ * where this one stopped.
  */
 @ApplicationScoped
 public class Schedules {
 
-    /** The identity of the job that ticks, as Quarkus's scheduler lists it. */
+    /** The identity of the job that ticks, as Quarkus's scheduler and Quartz's tables list it. */
     static final String JOB = "agentry-schedules";
 
     private static final Logger LOG = Logger.getLogger(Schedules.class);
@@ -89,16 +95,42 @@ public class Schedules {
     private final Object ticking = new Object();
     private Instant timerSetFor;
 
-    void start(@Observes StartupEvent event, Scheduler scheduler) {
-        if (!config.enabled()) {
+    /**
+     * Registers the tick with Quartz unless it is registered already: the job lives in Quartz's tables,
+     * so a restart or another replica finds it there (and Quartz has set it up from them). Two replicas
+     * starting at once may both try; the loser's attempt fails on the job's key and changes nothing.
+     */
+    void start(@Observes StartupEvent event, QuartzScheduler scheduler) {
+        if (!config.enabled() || scheduler.getScheduledJob(JOB) != null) {
             return;
         }
-        scheduler
-                .newJob(JOB)
-                .setCron("* * * * * ?")
-                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                .setTask(execution -> tick(), true)
-                .schedule();
+        try {
+            scheduler
+                    .newJob(JOB)
+                    .setCron("* * * * * ?")
+                    .setNonconcurrent()
+                    .setTask(Tick.class, true)
+                    .schedule();
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof ObjectAlreadyExistsException)) {
+                throw e;
+            }
+            LOG.debugf("Another replica registered the schedules' tick first");
+        }
+    }
+
+    /** Quartz's task: it stores the class's name and asks for the bean each time the tick fires. */
+    @Singleton
+    @Unremovable
+    public static class Tick implements Consumer<ScheduledExecution> {
+
+        @Inject
+        Schedules schedules;
+
+        @Override
+        public void accept(ScheduledExecution execution) {
+            schedules.tick();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -30,6 +30,11 @@ public class DatabaseProducer {
         StartOrder.inBackground("agentry-store-open", database::exclusive);
     }
 
+    /** Waits for the opening above: Quartz's job store, which starts next, lives in the store's tables. */
+    void ready(@Observes @Priority(StartOrder.STORE_READY) StartupEvent event, StoreDatabase database) {
+        database.exclusive();
+    }
+
     void close(@Disposes StoreDatabase database) {
         database.close();
     }

@@ -12,8 +12,10 @@ public interface StoreConfig {
      * JDBC URL of the run store: {@code jdbc:h2:file:...} or {@code jdbc:postgresql://host:5432/db};
      * env {@code AGENTRY_STORE_URL}.
      */
-    @WithDefault("jdbc:h2:file:./data/agentry;DB_CLOSE_ON_EXIT=FALSE")
+    @WithDefault(DEFAULT_URL)
     String url();
+
+    String DEFAULT_URL = "jdbc:h2:file:./data/agentry;DB_CLOSE_ON_EXIT=FALSE";
 
     /** Database user; env {@code AGENTRY_STORE_USERNAME}. */
     Optional<String> username();

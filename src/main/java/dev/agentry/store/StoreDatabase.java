@@ -87,10 +87,11 @@ public final class StoreDatabase implements AutoCloseable {
     }
 
     private static Class<? extends Driver> driverFor(String url) {
-        if (url.startsWith("jdbc:h2:")) {
+        String kind = StoreDatasources.kindOf(url);
+        if ("h2".equals(kind)) {
             return org.h2.Driver.class;
         }
-        if (url.startsWith("jdbc:postgresql:")) {
+        if ("postgresql".equals(kind)) {
             return org.postgresql.Driver.class;
         }
         throw new AgentryException.Unavailable("the run store URL '" + url + "' is not supported; use jdbc:h2:file:"

@@ -76,6 +76,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dagentry.sandbox-dir=" + assets.resolve("sandbox"),
                 "-Dagentry.audit.signing-key-file=" + data.resolve("replicas-" + storeUrl.hashCode() + "-key.pem"),
                 "-Dagentry.store.url=" + storeUrl,
+                "-Dagentry.runs.node-id=" + name,
                 "-Dagentry.store.username=postgres"));
         settings.addAll(List.of(options));
         ProcessBuilder builder = new ProcessBuilder(PackagedService.command(settings.toArray(String[]::new)));

@@ -118,6 +118,19 @@ public class AuditResource {
         return trail.verify(seq("from", from), seq("to", to));
     }
 
+    /** The chain's newest record, and the newest signed checkpoint (null until the first). */
+    public record HeadView(long seq, String hash, dev.agentry.audit.Checkpoint checkpoint) {}
+
+    @GET
+    @Path("/head")
+    @RunOnVirtualThread
+    @Operation(summary = "The chain's head (newest seq and hash) and the newest signed checkpoint")
+    public HeadView head() {
+        requireWholeJournal("read the head of");
+        AuditStore.Head head = store.head();
+        return new HeadView(head.seq(), head.hash(), store.lastCheckpoint().orElse(null));
+    }
+
     @GET
     @Path("/export")
     @RunOnVirtualThread

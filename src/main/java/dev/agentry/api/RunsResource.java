@@ -54,6 +54,7 @@ public class RunsResource {
     private static final int DEFAULT_LIMIT = 20;
     private static final long KEEP_ALIVE_SECONDS = 15;
     private static final long REMOTE_POLL_MS = 150;
+    private static final long LIST_POLL_MS = 1000;
 
     private final RunService runs;
     private final RunEvents events;
@@ -89,14 +90,23 @@ public class RunsResource {
             @QueryParam("status") String status,
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
+        return page(query(agent, status, limit, cursor));
+    }
+
+    private RunPage page(RunQuery query) {
+        List<Run> page = runs.list(query);
+        String next = page.size() == query.limit() ? page.getLast().id() : null;
+        return new RunPage(page.stream().map(run -> RunView.of(run, null)).toList(), next);
+    }
+
+    private RunQuery query(String agent, String status, String limit, String cursor) {
         if (blankToNull(cursor) != null && !RunIds.isValid(cursor.trim())) {
             throw new AgentryException.InvalidInput("cursor '" + AgentsResource.abbreviate(cursor)
                     + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
         }
-        RunQuery query;
         Caller caller = Callers.of(identity);
         try {
-            query = new RunQuery(
+            return new RunQuery(
                     blankToNull(agent),
                     blankToNull(status) == null ? null : RunStatus.of(status),
                     limit == null || limit.isBlank() ? DEFAULT_LIMIT : Integer.parseInt(limit.trim()),
@@ -108,9 +118,77 @@ public class RunsResource {
         } catch (IllegalArgumentException e) {
             throw new AgentryException.InvalidInput(e.getMessage());
         }
-        List<Run> page = runs.list(query);
-        String next = page.size() == query.limit() ? page.getLast().id() : null;
-        return new RunPage(page.stream().map(run -> RunView.of(run, null)).toList(), next);
+    }
+
+    @GET
+    @Path("/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(
+            summary = "Server-sent events: 'runs' with the first page of the list (filters as for the list), again"
+                    + " whenever a run on it is created or changes; ends after 'seconds' (default 300, at most 3600)")
+    public void stream(
+            @QueryParam("agent") String agent,
+            @QueryParam("status") String status,
+            @QueryParam("limit") String limit,
+            @QueryParam("seconds") String seconds,
+            @Context SseEventSink sink,
+            @Context Sse sse) {
+        RunQuery query = query(agent, status, limit, null);
+        long lasting = streamSeconds(seconds);
+        StreamQuota.Permit permit = streams.acquire(Callers.of(identity).actor().id());
+        Thread.ofVirtual().name("sse-runs").start(() -> {
+            try (permit;
+                    SseEventSink out = sink) {
+                followList(query, lasting, out, sse);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.debugf("A run list stream ended early: %s", e);
+            }
+        });
+    }
+
+    private static long streamSeconds(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return 300;
+        }
+        try {
+            long value = Long.parseLong(seconds.trim());
+            if (value >= 1 && value <= 3600) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new AgentryException.InvalidInput(
+                "seconds must be a whole number from 1 to 3600, got '" + AgentsResource.abbreviate(seconds) + "'");
+    }
+
+    /**
+     * Sends the list's first page, then reads it again every second and sends it when it differs: the
+     * store is read, not this replica's events, so runs of every replica appear.
+     */
+    private void followList(RunQuery query, long seconds, SseEventSink out, Sse sse) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String sent = null;
+        long quietSince = System.nanoTime();
+        while (!out.isClosed() && System.nanoTime() < end) {
+            streamReads.increment();
+            String page = json.writeValueAsString(page(query));
+            if (!page.equals(sent)) {
+                out.send(sse.newEventBuilder().name("runs").data(page).build())
+                        .toCompletableFuture()
+                        .join();
+                sent = page;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS)) {
+                out.send(sse.newEventBuilder().comment("keep-alive").build())
+                        .toCompletableFuture()
+                        .join();
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(LIST_POLL_MS);
+        }
     }
 
     @GET

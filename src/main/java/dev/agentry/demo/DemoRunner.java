@@ -112,6 +112,9 @@ public class DemoRunner {
         text.append("An admin API key for this demo, shown once (%s; revoke it with DELETE /v1/keys/%s):%n"
                 .formatted(key.key().name(), key.key().id()));
         text.append("  AUTH='Authorization: Bearer %s'%n".formatted(key.secret()));
+        // The key rides in the fragment, which browsers never send: the console reads it and forgets it.
+        text.append(
+                "The console, signed in with it: http://localhost:%d/console#key=%s%n".formatted(port, key.secret()));
         text.append("Try:%n  curl -s localhost:%d/v1/agents -H \"$AUTH\"%n".formatted(port));
         if (example != null) {
             text.append("  ").append(example).append('\n');

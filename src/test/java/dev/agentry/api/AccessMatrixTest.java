@@ -58,6 +58,9 @@ class AccessMatrixTest {
         RULES.put("GET /v1/runs/{id}", new Rule(Role.VIEWER, Scope.AGENT));
         RULES.put("POST /v1/runs/{id}/cancel", new Rule(Role.OPERATOR, Scope.AGENT));
         RULES.put("GET /v1/runs/{id}/events", new Rule(Role.VIEWER, Scope.AGENT));
+        RULES.put("GET /v1/runs/stream", new Rule(Role.VIEWER, Scope.LIST));
+        RULES.put("GET /v1/me", new Rule(Role.VIEWER, Scope.NONE));
+        RULES.put("GET /v1/audit/head", new Rule(Role.AUDITOR, Scope.ALL_AGENTS));
         RULES.put("GET /v1/tools", new Rule(Role.VIEWER, Scope.NONE));
         RULES.put("POST /v1/tools/{toolset}/{tool}/test", new Rule(Role.OPERATOR, Scope.ALL_AGENTS));
         RULES.put("GET /v1/runs/{id}/audit", new Rule(Role.AUDITOR, Scope.AGENT));
@@ -150,7 +153,9 @@ class AccessMatrixTest {
                                 ? "key_0000000000000000"
                                 : path(operation).startsWith("/v1/approvals") ? approvalId : runId)
                 .replace("{toolset}", "echo")
-                .replace("{tool}", "say");
+                .replace("{tool}", "say")
+                // the run list's stream would stay open for five minutes; one second answers the same
+                .replace("/v1/runs/stream", "/v1/runs/stream?seconds=1");
         RequestSpecification sent = request.contentType(ContentType.JSON);
         if (method.equals("POST")) {
             sent = sent.body(

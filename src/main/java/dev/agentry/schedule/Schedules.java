@@ -101,7 +101,12 @@ public class Schedules {
      * starting at once may both try; the loser's attempt fails on the job's key and changes nothing.
      */
     void start(@Observes StartupEvent event, QuartzScheduler scheduler) {
-        if (!config.enabled() || scheduler.getScheduledJob(JOB) != null) {
+        if (!config.enabled()) {
+            // Quartz on standby here: the cluster hands this replica no tick, the others fire them.
+            scheduler.pause();
+            return;
+        }
+        if (scheduler.getScheduledJob(JOB) != null) {
             return;
         }
         try {

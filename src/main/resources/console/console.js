@@ -165,6 +165,62 @@ function signOut(message) {
   signIn(message);
 }
 
+// Sign-in with the OIDC issuer, when the service names one: the authorization code flow with PKCE,
+// as a public client. The browser talks to the issuer itself; the access token it gets is used like a
+// key, and kept the same way (this tab only).
+const OIDC = 'agentry.oidc';
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function random() {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+async function discover(issuer) {
+  const response = await fetch(issuer + '/.well-known/openid-configuration');
+  if (!response.ok) throw new Error('the issuer ' + issuer + ' did not describe itself (HTTP ' + response.status + ')');
+  return response.json();
+}
+
+async function oidcSignIn(oidc) {
+  const metadata = await discover(oidc.issuer);
+  const verifier = random();
+  const state = random();
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const back = location.pathname.startsWith('/console/signed-in') ? '/console' : location.pathname + location.search;
+  sessionStorage.setItem(OIDC, JSON.stringify({verifier, state, back}));
+  const query = new URLSearchParams({response_type: 'code', client_id: oidc.clientId, scope: oidc.scope,
+    redirect_uri: location.origin + '/console/signed-in', state, code_challenge: challenge,
+    code_challenge_method: 'S256'});
+  location.assign(metadata.authorization_endpoint + '?' + query);
+}
+
+/** Back from the issuer: trade the code for a token, once, if the state is the one this tab sent. */
+async function oidcSignedIn(oidc) {
+  const params = new URLSearchParams(location.search);
+  const pending = JSON.parse(sessionStorage.getItem(OIDC) || 'null');
+  sessionStorage.removeItem(OIDC);
+  history.replaceState(null, '', pending ? pending.back : '/console');
+  if (params.get('error')) throw new Error('the issuer refused: ' + (params.get('error_description') || params.get('error')));
+  if (!oidc || !pending || !params.get('code') || params.get('state') !== pending.state) {
+    throw new Error('this sign-in was not started here, or was already used; sign in again');
+  }
+  const metadata = await discover(oidc.issuer);
+  const response = await fetch(metadata.token_endpoint, {method: 'POST',
+    headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({grant_type: 'authorization_code', code: params.get('code'),
+      redirect_uri: location.origin + '/console/signed-in', client_id: oidc.clientId, code_verifier: pending.verifier})});
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || !body.access_token) {
+    throw new Error('the issuer gave no token: ' + (body.error_description || body.error || 'HTTP ' + response.status));
+  }
+  sessionStorage.setItem(KEY, body.access_token);
+}
+
+let settings = {oidc: null};
+
 function signIn(message) {
   document.getElementById('who').textContent = '';
   document.getElementById('sign-out').hidden = true;
@@ -177,12 +233,22 @@ function signIn(message) {
     h('h1', {}, 'Sign in'),
     message ? h('p', {class: 'error', role: 'alert'}, message) : null,
     h('p', {class: 'muted'}, 'An Agentry API key (agk_...). It is kept only while this tab is open.'),
-    h('div', {class: 'actions'}, h('label', {}, 'API key', input), h('button', {type: 'submit'}, 'Sign in')));
+    h('div', {class: 'actions'}, h('label', {}, 'API key', input), h('button', {type: 'submit'}, 'Sign in')),
+    settings.oidc ? h('p', {}, h('button', {type: 'button', id: 'oidc', class: 'secondary', onclick: () =>
+      oidcSignIn(settings.oidc).catch(error => signIn(error.message))}, 'Sign in with ' + new URL(settings.oidc.issuer).host)) : null);
   show(form);
   input.focus();
 }
 
 async function start() {
+  settings = await fetch('/console/settings.json').then(r => r.json()).catch(() => ({oidc: null}));
+  if (location.pathname.startsWith('/console/signed-in')) {
+    try {
+      await oidcSignedIn(settings.oidc);
+    } catch (error) {
+      return signIn(error.message);
+    }
+  }
   // A key in the address's fragment (never sent to the server) signs in, then leaves the address.
   const fragment = new URLSearchParams(location.hash.slice(1));
   if (fragment.get('key')) {
@@ -256,7 +322,7 @@ function runsPage() {
   h('button', {type: 'submit'}, 'Filter'));
   show(h('h1', {}, 'Runs'), form, note,
     h('table', {}, h('thead', {}, h('tr', {}, ['Run', 'Agent', 'Status', 'Trigger', 'Started', 'Duration', 'Steps',
-      'Tokens', 'Cost'].map(name => h('th', {}, name)))), body));
+      'Tokens', 'Cost', 'Denials'].map(name => h('th', {}, name)))), body));
   const query = new URLSearchParams({limit: '50'});
   if (agent.value) query.set('agent', agent.value);
   if (state.value) query.set('status', state.value);
@@ -289,7 +355,8 @@ function runRow(run) {
     h('td', {class: 'num'}, began ? duration(ended - began) : ''),
     h('td', {class: 'num'}, (usage.modelCalls || 0) + (usage.toolCalls || 0)),
     h('td', {class: 'num'}, (usage.inputTokens || 0) + (usage.outputTokens || 0)),
-    h('td', {class: 'num'}, usage.costUsd === null || usage.costUsd === undefined ? '' : '$' + usage.costUsd.toFixed(4)));
+    h('td', {class: 'num'}, usage.costUsd === null || usage.costUsd === undefined ? '' : '$' + usage.costUsd.toFixed(4)),
+    h('td', {class: 'num denials' + (run.denials ? ' error' : '')}, run.denials || 0));
 }
 
 // One run: header, timeline, steps; live while it runs.

@@ -5,14 +5,19 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -36,6 +41,46 @@ public class ConsoleResource {
             + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Optional<Oidc> oidc;
+    private final String policy;
+
+    /** What the console needs to sign in with the issuer: public facts, no secret. */
+    public record Oidc(String issuer, String clientId, String scope) {}
+
+    /** The console's sign-in options, as {@code /console/settings.json} serves them. */
+    public record Settings(Oidc oidc) {}
+
+    ConsoleResource(
+            ConsoleConfig config, @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> issuer) {
+        this.oidc = issuer.filter(url -> config.oidcClientId().isPresent())
+                .map(url -> new Oidc(
+                        url.replaceAll("/+$", ""), config.oidcClientId().get(), config.oidcScope()));
+        // The browser talks to the issuer itself (discovery and the token exchange), so its origin joins
+        // the addresses the page may connect to; nothing else does.
+        this.policy = oidc.map(o -> POLICY.replace("connect-src 'self'", "connect-src 'self' " + origin(o.issuer())))
+                .orElse(POLICY);
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    @GET
+    @Path("/settings.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true)
+    public Settings settings() {
+        return new Settings(oidc.orElse(null));
+    }
+
+    /** Where the issuer sends the browser back after sign-in; the page finishes it. */
+    @GET
+    @Path("/signed-in")
+    @Operation(hidden = true)
+    public Response signedIn() {
+        return page();
+    }
 
     @GET
     @Operation(hidden = true)
@@ -79,8 +124,8 @@ public class ConsoleResource {
                 .build();
     }
 
-    private static Response.ResponseBuilder secured(Response.ResponseBuilder response) {
-        return response.header("Content-Security-Policy", POLICY)
+    private Response.ResponseBuilder secured(Response.ResponseBuilder response) {
+        return response.header("Content-Security-Policy", policy)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer")
                 .header("X-Frame-Options", "DENY");

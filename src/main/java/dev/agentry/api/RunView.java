@@ -11,7 +11,10 @@ import dev.agentry.run.Usage;
 import java.time.Instant;
 import java.util.List;
 
-/** A run as the REST API shows it; {@code steps} only where one run is asked for. */
+/**
+ * A run as the REST API shows it; {@code steps} only where one run is asked for, {@code denials} (tool
+ * calls a policy refused) only in the run list.
+ */
 public record RunView(
         String id,
         String agent,
@@ -24,6 +27,7 @@ public record RunView(
         Instant startedAt,
         Instant endedAt,
         Usage usage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer denials,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<StepView> steps) {
 
     public static RunView of(Run run, List<Step> steps) {
@@ -39,7 +43,14 @@ public record RunView(
                 run.startedAt(),
                 run.endedAt(),
                 run.usage(),
+                null,
                 steps == null ? null : steps.stream().map(StepView::of).toList());
+    }
+
+    /** This view with the number of its tool calls a policy refused, as the run list shows it. */
+    public RunView withDenials(int count) {
+        return new RunView(
+                id, agent, status, input, output, error, trigger, createdAt, startedAt, endedAt, usage, count, steps);
     }
 
     /**

@@ -96,7 +96,13 @@ public class RunsResource {
     private RunPage page(RunQuery query) {
         List<Run> page = runs.list(query);
         String next = page.size() == query.limit() ? page.getLast().id() : null;
-        return new RunPage(page.stream().map(run -> RunView.of(run, null)).toList(), next);
+        java.util.Map<String, Integer> denials =
+                runs.denials(page.stream().map(Run::id).toList());
+        return new RunPage(
+                page.stream()
+                        .map(run -> RunView.of(run, null).withDenials(denials.getOrDefault(run.id(), 0)))
+                        .toList(),
+                next);
     }
 
     private RunQuery query(String agent, String status, String limit, String cursor) {

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -127,6 +129,11 @@ public class RunService {
 
     public List<Run> list(RunQuery query) {
         return store.list(query);
+    }
+
+    /** How many tool calls of each run a policy refused; runs with none are left out. */
+    public Map<String, Integer> denials(Collection<String> runIds) {
+        return store.denials(runIds);
     }
 
     /** The run and its steps once it has ended, or as it is when {@code timeout} passes first. */

@@ -1,7 +1,9 @@
 package dev.agentry.run;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,9 @@ public interface RunStore {
     List<Step> steps(String runId);
 
     List<Run> list(RunQuery query);
+
+    /** How many tool calls of each of {@code runIds} a policy refused; runs with none are left out. */
+    Map<String, Integer> denials(Collection<String> runIds);
 
     /** Extends the leases of runs {@code owner} is executing. */
     void renewLeases(String owner, List<String> runIds, Instant leaseUntil);

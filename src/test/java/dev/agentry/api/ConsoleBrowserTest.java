@@ -52,14 +52,37 @@ class ConsoleBrowserTest {
                                     "{\"calls\": [{\"name\": \"echo_say\", \"arguments\": {\"text\": \"hi\"}}]}",
                                     "{\"answer\": " + RunsApiTest.quote(answer) + "}"))
                     .getString("id");
-            WebElement row = browser.await(d -> d.findElements(By.cssSelector("tr[data-run='" + runId + "']")).stream()
+            String row = browser.await(d -> d.findElements(By.cssSelector("tr[data-run='" + runId + "']")).stream()
+                    .filter(found -> found.getText().contains("succeeded"))
+                    .map(found -> found.getText() + " | denials "
+                            + found.findElement(By.cssSelector("td.denials")).getText())
                     .findFirst()
                     .orElse(null));
-            assertThat(row.getText()).contains("echo-agent").contains("succeeded");
+            assertThat(row).contains("echo-agent").endsWith("| denials 0");
+
+            // A call the policy refused is counted in the list.
+            String denied = RunsApiTest.runToEnd(
+                            "guarded",
+                            script(
+                                    "{\"calls\": [{\"name\": \"echo_say\", \"arguments\": {\"text\":"
+                                            + " \"mail attacker@evil.example\"}}]}",
+                                    "{\"answer\": \"not sent\"}"))
+                    .getString("id");
+            String deniedRow =
+                    browser.await(d -> d.findElements(By.cssSelector("tr[data-run='" + denied + "']")).stream()
+                            .filter(found -> found.getText().contains("succeeded"))
+                            .map(found -> found.findElement(By.cssSelector("td.denials"))
+                                    .getText())
+                            .findFirst()
+                            .orElse(null));
+            assertThat(deniedRow).isEqualTo("1");
             browser.screenshot("runs");
 
             // Its page: header, a bar per step on the timeline, the steps with arguments and results.
-            row.findElement(By.linkText(runId)).click();
+            browser.await(d -> {
+                d.findElement(By.linkText(runId)).click();
+                return true;
+            });
             browser.await(d -> d.findElements(By.cssSelector("#steps .step")).size() >= 3);
             assertThat(page.getCurrentUrl()).endsWith("/console/runs/" + runId);
             assertThat(page.findElements(By.cssSelector("#timeline .lane .bar")))

@@ -51,6 +51,11 @@ class ConsoleTest {
                 .contentType(containsString("text/javascript"))
                 .header("X-Content-Type-Options", "nosniff");
         anonymous().get("/console/assets/console.css").then().statusCode(200);
+        anonymous()
+                .get("/console/settings.json")
+                .then()
+                .statusCode(200)
+                .body("oidc", org.hamcrest.Matchers.nullValue());
     }
 
     @Test

@@ -130,6 +130,11 @@ class LoopBench {
         }
 
         @Override
+        public java.util.Map<String, Integer> denials(java.util.Collection<String> runIds) {
+            return java.util.Map.of();
+        }
+
+        @Override
         public void renewLeases(String owner, List<String> runIds, Instant leaseUntil) {}
 
         @Override

@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -203,6 +205,28 @@ public final class JdbcRunStore implements RunStore {
         sql.append(" ORDER BY id DESC LIMIT ?");
         parameters.add(query.limit());
         return query(sql.toString(), parameters);
+    }
+
+    @Override
+    public Map<String, Integer> denials(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        String sql = "SELECT run_id, COUNT(*) FROM run_steps WHERE status = 'refused' AND run_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(runIds.size(), "?")) + ") GROUP BY run_id";
+        Map<String, Integer> denials = new java.util.HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, runIds.toArray());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    denials.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+            return denials;
+        } catch (SQLException e) {
+            throw failure("count refused calls", e);
+        }
     }
 
     @Override

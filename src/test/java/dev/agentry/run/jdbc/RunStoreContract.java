@@ -115,6 +115,11 @@ abstract class RunStoreContract {
 
         assertThat(store.steps(run.id())).containsExactly(model, ok, failed, refused);
         assertThat(store.find(run.id()).orElseThrow().usage()).isEqualTo(new Usage(1, 3, 300, 20));
+        Run quiet = queued("billing", T0.plusSeconds(1));
+        assertThat(store.denials(List.of(run.id(), quiet.id())))
+                .as("refused calls per run; a run with none is left out")
+                .containsExactly(java.util.Map.entry(run.id(), 1));
+        assertThat(store.denials(List.of())).isEmpty();
     }
 
     @Test

@@ -437,8 +437,20 @@ function drawTimeline(run, steps) {
       style: null, title: label + ': ' + duration(step.durationMs) + (waited ? ' (waited for approval)' : '')});
     bar.style.left = (100 * start / span) + '%';
     bar.style.width = Math.max(100 * (step.durationMs || 0) / span, 0.3) + '%';
+    const track = h('div', {class: 'track'}, bar);
+    // A call a person decided waited from the model's request to its own start: that wait is a bar too.
+    if (step.decision && /\(apr_[A-Za-z0-9]+\)/.test(step.decision.reason || '')) {
+      const asker = dated.filter(s => s.type === 'model' && s.index < step.index).pop();
+      const from = asker ? Date.parse(asker.startedAt) + (asker.durationMs || 0) - first : start;
+      if (start > from) {
+        const wait = h('div', {class: 'bar wait', title: 'waited for a person: ' + duration(start - from)});
+        wait.style.left = (100 * from / span) + '%';
+        wait.style.width = (100 * (start - from) / span) + '%';
+        track.prepend(wait);
+      }
+    }
     lanes.push(h('div', {class: 'lane', 'data-step': step.index},
-      h('span', {class: 'name'}, '#' + step.index + ' ' + label), h('div', {class: 'track'}, bar)));
+      h('span', {class: 'name'}, '#' + step.index + ' ' + label), track));
   }
   if (run.status === 'awaiting_approval') {
     const since = Math.max(...dated.map(s => Date.parse(s.startedAt) + (s.durationMs || 0))) - first;
@@ -609,22 +621,23 @@ async function agentsPage() {
   } catch (error) {
     return show(h('h1', {}, 'Agents'), problem(error));
   }
-  const rows = agents.map(agent => {
-    const detail = h('details', {}, h('summary', {}, 'definition'));
-    detail.addEventListener('toggle', async () => {
-      if (!detail.open || detail.dataset.loaded) return;
-      detail.dataset.loaded = 'yes';
-      try {
-        detail.append(json(await api('/v1/agents/' + encodeURIComponent(agent.name))));
-      } catch (error) {
-        detail.append(problem(error));
-      }
-    });
+  const rows = await Promise.all(agents.map(async agent => {
+    const definition = agent.valid
+      ? await api('/v1/agents/' + encodeURIComponent(agent.name)).catch(error => ({error}))
+      : null;
+    const names = list => (list && list.length ? list.join(', ') : 'none');
     return h('div', {class: 'card', 'data-agent': agent.name},
       h('div', {class: 'row'}, h('strong', {}, agent.name), status(agent.valid ? 'ok' : 'error'),
-        h('span', {class: 'muted'}, agent.description || '')),
-      agent.error ? h('p', {class: 'error'}, agent.error) : null, agent.valid ? detail : null);
-  });
+        h('span', {class: 'muted'}, agent.description || ''),
+        agent.valid ? link('/console?agent=' + encodeURIComponent(agent.name), 'runs') : null),
+      agent.error ? h('p', {class: 'error'}, agent.error) : null,
+      definition && definition.error ? problem(definition.error) : null,
+      definition && !definition.error ? [
+        h('p', {class: 'agent-tools'}, 'tools: ', names(definition.tools)),
+        h('p', {class: 'agent-policies'}, 'policies: ', names(definition.policies)),
+        definition.schedule ? h('p', {}, 'schedule: ', definition.schedule.cron + ' ' + (definition.schedule.timezone || 'UTC')) : null,
+        h('details', {}, h('summary', {}, 'definition'), json(definition))] : null);
+  }));
   show(h('h1', {}, 'Agents'), rows);
 }
 

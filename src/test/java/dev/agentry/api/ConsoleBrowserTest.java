@@ -123,6 +123,17 @@ class ConsoleBrowserTest {
                     .body("status", org.hamcrest.Matchers.equalTo("approved"))
                     .body("comment", org.hamcrest.Matchers.equalTo("looks right"));
 
+            // The resumed run's page shows the wait for a person on the approved call's lane.
+            page.get(RestAssured.baseURI + ":" + RestAssured.port + "/console/runs/" + parked);
+            browser.await(d -> d.findElement(By.id("run-status")).getText().equals("succeeded"));
+            String waitedOn = browser.await(d -> d.findElements(By.cssSelector("#timeline .lane")).stream()
+                    .filter(lane ->
+                            !lane.findElements(By.cssSelector(".bar.wait")).isEmpty())
+                    .map(lane -> lane.getText())
+                    .findFirst()
+                    .orElse(null));
+            assertThat(waitedOn).contains("echo.say");
+
             // The other pages render what the API has.
             page.findElement(By.linkText("Schedules")).click();
             browser.await(d -> !d.findElements(By.cssSelector(".schedule[data-agent='nightly']"))
@@ -134,6 +145,12 @@ class ConsoleBrowserTest {
             assertThat(page.findElement(By.cssSelector("[data-agent='broken-yaml']"))
                             .getText())
                     .contains("broken-yaml.yaml:5");
+            assertThat(page.findElement(By.cssSelector("[data-agent='guarded'] .agent-policies"))
+                            .getText())
+                    .isEqualTo("policies: guard");
+            assertThat(page.findElement(By.cssSelector("[data-agent='guarded'] .agent-tools"))
+                            .getText())
+                    .isEqualTo("tools: echo.*");
             page.findElement(By.linkText("Tools")).click();
             browser.await(d ->
                     !d.findElements(By.cssSelector("[data-toolset='echo']")).isEmpty());

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.SchedulerException;
 
 /**
  * The schedules of the agents in {@code agents/}, fired by Quarkus's scheduler (Quartz, with its
@@ -138,8 +139,19 @@ public class Schedules {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Stops the timer, and Quartz before the store closes: Quarkus would stop it later, when the beans
+     * go, and by then its cluster check-in could find the database closed and log errors.
+     */
+    void stop(@Observes ShutdownEvent event, QuartzScheduler scheduler) {
         timer.shutdownNow();
+        try {
+            if (scheduler.getScheduler() != null) {
+                scheduler.getScheduler().shutdown(true);
+            }
+        } catch (SchedulerException e) {
+            LOG.debugf("Quartz did not stop cleanly: %s", e);
+        }
     }
 
     /** Handles what is due now, and sets the timer for what falls due before the next tick. */

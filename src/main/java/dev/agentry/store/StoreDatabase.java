@@ -102,13 +102,17 @@ public final class StoreDatabase implements AutoCloseable {
      * The URL with H2 told to write each commit to its file before the commit returns ({@code
      * WRITE_DELAY=0}), unless the URL says otherwise. H2's default writes committed changes in the
      * background up to half a second later, so a killed process lost commits it had acknowledged:
-     * journal records among them.
+     * journal records among them. H2 is also told not to close the database from a JVM shutdown hook
+     * of its own ({@code DB_CLOSE_ON_EXIT=FALSE}): the service closes it when it stops, after the runs,
+     * the journal and Quartz are done with it, where H2's hook would race them.
      */
     static String durable(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=")) {
-            return url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(Locale.ROOT);
+        String durable = upper.contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+        return upper.contains("DB_CLOSE_ON_EXIT=") ? durable : durable + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static boolean isExclusive(String url) {

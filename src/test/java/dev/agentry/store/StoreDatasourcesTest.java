@@ -56,6 +56,15 @@ class StoreDatasourcesTest {
     }
 
     @Test
+    void an_h2_url_writes_each_commit_and_leaves_closing_to_the_service_unless_it_says_otherwise() {
+        assertThat(StoreDatabase.durable("jdbc:h2:file:./data/x"))
+                .isEqualTo("jdbc:h2:file:./data/x;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(StoreDatabase.durable("jdbc:h2:file:./data/x;write_delay=500;DB_CLOSE_ON_EXIT=TRUE"))
+                .isEqualTo("jdbc:h2:file:./data/x;write_delay=500;DB_CLOSE_ON_EXIT=TRUE");
+        assertThat(StoreDatabase.durable("jdbc:postgresql://db/agentry")).isEqualTo("jdbc:postgresql://db/agentry");
+    }
+
+    @Test
     void an_unsupported_url_activates_neither_so_the_stores_own_error_names_the_fix() {
         SmallRyeConfig config = config(Map.of("agentry.store.url", "jdbc:mysql://db/runs"));
 

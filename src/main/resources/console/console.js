@@ -64,6 +64,16 @@ function json(value, label) {
   return h('details', {}, h('summary', {}, (label ? label + ' ' : '') + '(' + text.length + ' characters)'), pre);
 }
 
+/** Whether a run with this status has ended. */
+function ended(runStatus) {
+  return ['succeeded', 'failed', 'cancelled'].includes(runStatus);
+}
+
+/** A run's cost in dollars, or nothing when no price is known for its model. */
+function cost(usage) {
+  return usage.costUsd === null || usage.costUsd === undefined ? '' : '$' + usage.costUsd.toFixed(4);
+}
+
 function link(path, text) {
   return h('a', {href: path}, text);
 }
@@ -355,7 +365,7 @@ function runRow(run) {
     h('td', {class: 'num'}, began ? duration(ended - began) : ''),
     h('td', {class: 'num'}, (usage.modelCalls || 0) + (usage.toolCalls || 0)),
     h('td', {class: 'num'}, (usage.inputTokens || 0) + (usage.outputTokens || 0)),
-    h('td', {class: 'num'}, usage.costUsd === null || usage.costUsd === undefined ? '' : '$' + usage.costUsd.toFixed(4)),
+    h('td', {class: 'num'}, cost(usage)),
     h('td', {class: 'num denials' + (run.denials ? ' error' : '')}, run.denials || 0));
 }
 
@@ -376,12 +386,12 @@ async function runPage(id) {
     const ordered = [...steps.values()].sort((a, b) => a.index - b.index);
     head.replaceChildren(runHeader(run));
     timeline.replaceChildren(...drawTimeline(run, ordered));
-    list.replaceChildren(...ordered.map(step => stepView(step, ordered)));
+    list.replaceChildren(...ordered.map(step => stepView(step)));
   };
   show(h('h1', {}, 'Run ', h('span', {id: 'run-id'}, run.id)), head, h('h2', {}, 'Timeline'), timeline,
     h('h2', {}, 'Steps'), list);
   draw();
-  if (!['succeeded', 'failed', 'cancelled'].includes(run.status)) {
+  if (!ended(run.status)) {
     leaving.push(follow('/v1/runs/' + encodeURIComponent(id) + '/events', (name, data) => {
       if (name === 'step') steps.set(data.index, data);
       if (name === 'status') run = {...run, status: data.status};
@@ -393,7 +403,7 @@ async function runPage(id) {
 
 function runHeader(run) {
   const usage = run.usage || {};
-  const cancel = can('operator') && !['succeeded', 'failed', 'cancelled'].includes(run.status)
+  const cancel = can('operator') && !ended(run.status)
     ? h('button', {class: 'danger', id: 'cancel', onclick: async event => {
       event.target.disabled = true;
       try {
@@ -412,7 +422,7 @@ function runHeader(run) {
       h('span', {class: 'muted'}, 'created ' + time(run.createdAt)),
       h('span', {class: 'muted'}, (usage.modelCalls || 0) + ' model calls, ' + (usage.toolCalls || 0) + ' tool calls, '
         + ((usage.inputTokens || 0) + (usage.outputTokens || 0)) + ' tokens'
-        + (usage.costUsd !== null && usage.costUsd !== undefined ? ', $' + usage.costUsd.toFixed(4) : '')),
+        + (cost(usage) ? ', ' + cost(usage) : '')),
       cancel),
     json(run.input, 'input'),
     run.output ? h('div', {}, h('span', {class: 'muted'}, 'output'), h('pre', {id: 'run-output'}, run.output)) : null,

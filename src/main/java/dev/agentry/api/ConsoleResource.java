@@ -31,8 +31,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @PermitAll
 public class ConsoleResource {
 
-    /** The pages: runs (the console's address itself), approvals, schedules, agents, tools, audit. */
-    static final Set<String> PAGES = Set.of("runs", "approvals", "schedules", "agents", "tools", "audit");
+    /**
+     * The pages: runs (the console's address itself), approvals, schedules, agents, tools, audit; and
+     * signed-in, where the OIDC issuer sends the browser back and the page finishes the sign-in.
+     */
+    static final Set<String> PAGES = Set.of("runs", "approvals", "schedules", "agents", "tools", "audit", "signed-in");
 
     private static final Pattern ASSET = Pattern.compile("[a-z][a-z0-9-]{0,40}\\.(js|css|svg)");
     private static final Map<String, String> TYPES =
@@ -74,14 +77,6 @@ public class ConsoleResource {
         return new Settings(oidc.orElse(null));
     }
 
-    /** Where the issuer sends the browser back after sign-in; the page finishes it. */
-    @GET
-    @Path("/signed-in")
-    @Operation(hidden = true)
-    public Response signedIn() {
-        return page();
-    }
-
     @GET
     @Operation(hidden = true)
     public Response runs() {
@@ -89,7 +84,7 @@ public class ConsoleResource {
     }
 
     @GET
-    @Path("/{page: [a-z]+}")
+    @Path("/{page: [a-z-]+}")
     @Operation(hidden = true)
     public Response page(@PathParam("page") String page) {
         if (!PAGES.contains(page)) {
@@ -101,7 +96,7 @@ public class ConsoleResource {
     @GET
     @Path("/runs/{id: [A-Za-z0-9_]{1,64}}")
     @Operation(hidden = true)
-    public Response run(@PathParam("id") String id) {
+    public Response run() {
         return page();
     }
 

@@ -36,6 +36,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -96,8 +97,7 @@ public class RunsResource {
     private RunPage page(RunQuery query) {
         List<Run> page = runs.list(query);
         String next = page.size() == query.limit() ? page.getLast().id() : null;
-        java.util.Map<String, Integer> denials =
-                runs.denials(page.stream().map(Run::id).toList());
+        Map<String, Integer> denials = runs.denials(page.stream().map(Run::id).toList());
         return new RunPage(
                 page.stream()
                         .map(run -> RunView.of(run, null).withDenials(denials.getOrDefault(run.id(), 0)))
@@ -182,15 +182,11 @@ public class RunsResource {
             streamReads.increment();
             String page = json.writeValueAsString(page(query));
             if (!page.equals(sent)) {
-                out.send(sse.newEventBuilder().name("runs").data(page).build())
-                        .toCompletableFuture()
-                        .join();
+                emit(out, sse.newEventBuilder().name("runs").data(page).build());
                 sent = page;
                 quietSince = System.nanoTime();
             } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS)) {
-                out.send(sse.newEventBuilder().comment("keep-alive").build())
-                        .toCompletableFuture()
-                        .join();
+                emit(out, sse.newEventBuilder().comment("keep-alive").build());
                 quietSince = System.nanoTime();
             }
             Thread.sleep(LIST_POLL_MS);
@@ -332,9 +328,7 @@ public class RunsResource {
 
         private void keepAlive() {
             if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS)) {
-                out.send(sse.newEventBuilder().comment("keep-alive").build())
-                        .toCompletableFuture()
-                        .join();
+                emit(out, sse.newEventBuilder().comment("keep-alive").build());
                 quietSince = System.nanoTime();
             }
         }
@@ -347,9 +341,14 @@ public class RunsResource {
                 throw new IllegalStateException("cannot write the " + name + " event", e);
             }
             OutboundSseEvent event = sse.newEventBuilder().name(name).data(text).build();
-            out.send(event).toCompletableFuture().join();
+            emit(out, event);
             quietSince = System.nanoTime();
         }
+    }
+
+    /** Sends one event, or comment, and waits until it is written: a stream's thread sends in order. */
+    private static void emit(SseEventSink out, OutboundSseEvent event) {
+        out.send(event).toCompletableFuture().join();
     }
 
     /** The body of a {@code status} event. */

@@ -105,15 +105,22 @@ class ConsoleTest {
 
     @Test
     void the_audit_head_names_the_newest_record() {
-        RunsApiTest.runToEnd("echo-agent", script("{\"answer\": \"head\"}"));
-        long seq = given().get("/v1/audit/head")
-                .then()
-                .statusCode(200)
-                .extract()
+        String runId = RunsApiTest.runToEnd("echo-agent", script("{\"answer\": \"head\"}"))
+                .getString("id");
+        long runsLast = given().get("/v1/runs/" + runId + "/audit?limit=1000")
                 .jsonPath()
-                .getLong("seq");
-        assertThat(seq).isPositive();
-        String hash = given().get("/v1/audit/head").jsonPath().getString("hash");
-        assertThat(hash).hasSize(64);
+                .getList("items.seq", Long.class)
+                .getLast();
+        io.restassured.path.json.JsonPath head =
+                given().get("/v1/audit/head").then().statusCode(200).extract().jsonPath();
+
+        long seq = head.getLong("seq");
+        assertThat(seq).as("the head is at or past the run's last record").isGreaterThanOrEqualTo(runsLast);
+        io.restassured.path.json.JsonPath atHead =
+                given().get("/v1/audit?cursor=" + (seq - 1) + "&limit=1").jsonPath();
+        assertThat(atHead.getLong("items[0].seq")).isEqualTo(seq);
+        assertThat(head.getString("hash"))
+                .as("the head's hash is the record's")
+                .isEqualTo(atHead.getString("items[0].hash"));
     }
 }

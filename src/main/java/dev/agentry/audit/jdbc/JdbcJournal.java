@@ -147,51 +147,39 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
         }
     }
 
+    /**
+     * Writes the batch as the next records of the chain. One record alone is one auto-committed insert:
+     * a transaction of its own would add a BEGIN and a COMMIT, on PostgreSQL a second round trip.
+     */
     private List<AuditRecord> commit(List<Pending> batch) throws SQLException {
+        boolean alone = batch.size() == 1 && batch.getFirst().facts().size() == 1;
         try (Connection connection = dataSource.getConnection()) {
-            if (batch.size() == 1 && batch.getFirst().facts().size() == 1) {
-                return commitAlone(connection, batch);
-            }
             for (int attempt = 1; ; attempt++) {
                 if (head == null) {
                     head = readHead(connection);
                 }
-                connection.setAutoCommit(false);
+                if (!alone) {
+                    connection.setAutoCommit(false);
+                }
                 try {
                     List<AuditRecord> records = insert(connection, batch);
-                    connection.commit();
+                    if (!alone) {
+                        connection.commit();
+                    }
                     head = new Head(records.getLast().seq(), records.getLast().hash());
                     return records;
                 } catch (SQLException e) {
-                    connection.rollback();
+                    if (!alone) {
+                        connection.rollback();
+                    }
                     head = null;
                     if (!DUPLICATE_KEY.equals(rootState(e)) || attempt == MAX_ATTEMPTS) {
                         throw e;
                     }
                 } finally {
-                    connection.setAutoCommit(true);
-                }
-            }
-        }
-    }
-
-    /**
-     * One record alone is one auto-committed insert: its own transaction without a BEGIN and a COMMIT
-     * of its own, which on PostgreSQL are a second round trip.
-     */
-    private List<AuditRecord> commitAlone(Connection connection, List<Pending> batch) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            if (head == null) {
-                head = readHead(connection);
-            }
-            try {
-                List<AuditRecord> records = insert(connection, batch);
-                head = new Head(records.getLast().seq(), records.getLast().hash());
-                return records;
-            } catch (SQLException e) {
-                head = null;
-                if (!DUPLICATE_KEY.equals(rootState(e)) || attempt == MAX_ATTEMPTS) {
-                    throw e;
+                    if (!alone) {
+                        connection.setAutoCommit(true);
+                    }
                 }
             }
         }

@@ -81,15 +81,21 @@ class EndToEndBenchIT {
                         http: {method: POST, path: /tool, body: "{*}"}
                     """.replace("URL", url));
             int port = PackagedService.freePort();
-            service = new ProcessBuilder(PackagedService.command(
-                            "-Dquarkus.http.port=" + port,
-                            "-Dagentry.admin-key=" + KEY,
-                            "-Dagentry.sandbox.warm-on-start=false",
-                            "-Dagentry.agents-dir=" + agents,
-                            "-Dagentry.tools-dir=" + tools,
-                            "-Dagentry.policies-dir=" + Files.createDirectories(dir.resolve("policies")),
-                            "-Dagentry.audit.signing-key-file=" + dir.resolve("key.pem"),
-                            "-Dagentry.store.url=jdbc:h2:file:" + dir.resolve("store")))
+            List<String> options = new java.util.ArrayList<>(List.of(
+                    "-Dquarkus.http.port=" + port,
+                    "-Dagentry.admin-key=" + KEY,
+                    "-Dagentry.sandbox.warm-on-start=false",
+                    "-Dagentry.agents-dir=" + agents,
+                    "-Dagentry.tools-dir=" + tools,
+                    "-Dagentry.policies-dir=" + Files.createDirectories(dir.resolve("policies")),
+                    "-Dagentry.audit.signing-key-file=" + dir.resolve("key.pem"),
+                    "-Dagentry.store.url=jdbc:h2:file:" + dir.resolve("store")));
+            // More JVM options for the service, to profile it: -De2e.service-options=-XX:StartFlightRecording=...
+            String more = System.getProperty("e2e.service-options", "");
+            if (!more.isBlank()) {
+                options.addAll(List.of(more.trim().split("\\s+")));
+            }
+            service = new ProcessBuilder(PackagedService.command(options.toArray(String[]::new)))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("service.log").toFile())
                     .start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
+import dev.agentry.audit.jdbc.JdbcJournal;
 import dev.agentry.fixtures.Bench;
 import dev.agentry.model.ModelSettings;
 import dev.agentry.model.Provider;
@@ -130,12 +131,14 @@ class ConcurrencyBench {
                 + data.resolve("concurrency-" + System.nanoTime()).toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (StoreDatabase database = StoreDatabase.open(url, null, null, 20)) {
-            JdbcRunStore store = new JdbcRunStore(database.dataSource(), false);
+            // As the service has them: the journal on, and the run store committing with it.
+            JdbcJournal journal = new JdbcJournal(database.dataSource(), clock);
+            JdbcRunStore store = new JdbcRunStore(database.dataSource(), false, journal);
             RunLoop loop = new RunLoop(
                     store,
                     new RunEvents(),
-                    new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(fact -> null), clock),
-                    new RunJournal(fact -> null),
+                    new ToolGate(new AllowAllPolicyEngine(), redactor, new RunJournal(journal), clock),
+                    new RunJournal(journal),
                     redactor,
                     clock);
             SlowChatModel model = new SlowChatModel();
@@ -173,7 +176,7 @@ class ConcurrencyBench {
 
             double ideal = (TOOL_STEPS + 1) * LATENCY.toMillis() / 1000.0;
             Bench.report(
-                    "1,000 concurrent runs of 5 tool steps, model answers after 200 ms, H2 file store",
+                    "1,000 concurrent runs of 5 tool steps, model answers after 200 ms, H2 file store and audit journal",
                     List.of(
                             Bench.row(
                                     "wall time for all 1,000 runs (median of 5)",
@@ -185,6 +188,7 @@ class ConcurrencyBench {
                                     "%.1f KiB".formatted(kibPerRun),
                                     "measured with %d runs parked in model calls (target < 100 KiB) %s"
                                             .formatted(parked, Bench.verdict(kibPerRun < 100)))));
+            journal.close();
         }
     }
 }

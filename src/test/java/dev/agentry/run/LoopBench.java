@@ -338,8 +338,8 @@ class LoopBench {
         double single;
         double parallel;
         try (StoreDatabase database = StoreDatabase.open(url, null, null, 20)) {
-            JdbcRunStore h2 = new JdbcRunStore(database.dataSource(), false);
             JdbcJournal journal = new JdbcJournal(database.dataSource(), clock);
+            JdbcRunStore h2 = new JdbcRunStore(database.dataSource(), false, journal);
             RunLoop h2Loop = loop(h2, journal);
             stepsPerSecond(h2Loop, h2, 1, Duration.ofSeconds(3));
             single = stepsPerSecond(h2Loop, h2, 1, Duration.ofSeconds(5));

@@ -8,6 +8,7 @@ import dev.agentry.audit.Chain;
 import dev.agentry.audit.Checkpoint;
 import dev.agentry.audit.Fact;
 import dev.agentry.audit.Journal;
+import dev.agentry.store.GroupCommit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,14 +31,16 @@ import javax.sql.DataSource;
  * The journal in the store's database, with group commit: appenders queue their fact and wait; one
  * writer thread takes everything queued, inserts it as the next records of the chain and commits once,
  * then releases the appenders. Under load a commit carries many records; alone, a record is one
- * auto-committed insert, as a plain row would be. The writer is a thread of its own because it is never interrupted: run threads
- * are, when a run is cancelled, and an interrupt during file I/O would close an embedded database.
+ * auto-committed insert, as a plain row would be. Other writes to the store (a run's step) can join
+ * the same commits ({@link GroupCommit}). The writer is a thread of its own because it is never
+ * interrupted: run threads are, when a run is cancelled, and an interrupt during file I/O would close
+ * an embedded database.
  *
  * <p>The writer keeps the chain's head in memory. Replicas sharing a database extend one chain: a
  * record's seq is its primary key, so an insert whose seq another replica took first fails; the writer
  * then re-reads the head and builds the batch again on top of it.
  */
-public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
+public final class JdbcJournal implements Journal, AuditStore, GroupCommit, AutoCloseable {
 
     /** Most facts one commit carries. */
     static final int MAX_BATCH = 512;
@@ -46,7 +49,7 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
     private static final int MAX_ATTEMPTS = 50;
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final Pending CLOSE = new Pending(List.of(), List.of(), null);
+    private static final Pending CLOSE = new Pending(List.of(), List.of(), null, null);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -57,8 +60,20 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
 
     private volatile boolean closed;
 
-    /** Facts appended together, their data as text, and the records they became. */
-    private record Pending(List<Fact> facts, List<String> data, CompletableFuture<List<AuditRecord>> done) {}
+    /**
+     * Facts appended together, their data as text, a store write committed with them (or null), and
+     * what they became.
+     */
+    private record Pending(List<Fact> facts, List<String> data, Write write, CompletableFuture<Written> done) {
+
+        /** Statements this needs: one insert per fact, and the write. */
+        int statements() {
+            return facts.size() + (write == null ? 0 : 1);
+        }
+    }
+
+    /** The records a pending append became, and the rows its write changed. */
+    private record Written(List<AuditRecord> records, int updated) {}
 
     public JdbcJournal(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -77,12 +92,27 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
      */
     @Override
     public List<AuditRecord> appendAll(List<Fact> facts) {
+        return submit(facts, null).records();
+    }
+
+    /**
+     * {@inheritDoc} The write joins the writer's next commit, or is committed alone when nothing else
+     * is queued. Its failure names the store, not the journal: a write records no fact.
+     */
+    @Override
+    public int commit(Write write) {
+        return submit(List.of(), write).updated();
+    }
+
+    private Written submit(List<Fact> facts, Write write) {
         if (closed) {
-            throw new AgentryException.Unavailable("the audit journal is closed (the service is stopping)");
+            throw new AgentryException.Unavailable(
+                    (facts.isEmpty() ? "the store" : "the audit journal") + " is closed (the service is stopping)");
         }
         Pending pending = new Pending(
                 List.copyOf(facts),
                 facts.stream().map(fact -> Chain.dataText(fact.data())).toList(),
+                write,
                 new CompletableFuture<>());
         queue.add(pending);
         boolean interrupted = false;
@@ -98,7 +128,7 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
             if (e.getCause() instanceof AgentryException agentry) {
                 throw agentry;
             }
-            throw new AgentryException.Unavailable("the audit journal could not be written: " + e.getCause());
+            throw new AgentryException.Unavailable("the store could not be written: " + e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -122,7 +152,8 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
             }
             batch.clear();
         }
-        AgentryException closed = new AgentryException.Unavailable("the audit journal closed");
+        AgentryException closed =
+                new AgentryException.Unavailable("the audit journal closed (the service is stopping)");
         queue.forEach(pending -> {
             if (pending != CLOSE) {
                 pending.done().completeExceptionally(closed);
@@ -132,42 +163,80 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
 
     private void write(List<Pending> batch) {
         try {
-            List<AuditRecord> written = commit(batch);
-            int next = 0;
-            for (Pending pending : batch) {
-                int count = pending.facts().size();
-                pending.done().complete(written.subList(next, next + count));
-                next += count;
+            List<Written> written = commit(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(written.get(i));
+            }
+        } catch (WriteFailed e) {
+            head = null;
+            if (batch.size() > 1) {
+                // One store write failed the whole commit: each goes again alone, so that only its own fails.
+                batch.forEach(pending -> write(List.of(pending)));
+            } else {
+                fail(batch, e.getCause());
             }
         } catch (SQLException | RuntimeException e) {
             head = null;
-            AgentryException failure = new AgentryException.Unavailable("the audit journal could not be written: "
-                    + e.getMessage() + "; nothing that needed the record was done. Check the store's database");
-            batch.forEach(pending -> pending.done().completeExceptionally(failure));
+            fail(batch, e);
+        }
+    }
+
+    private static void fail(List<Pending> batch, Throwable e) {
+        for (Pending pending : batch) {
+            pending.done()
+                    .completeExceptionally(new AgentryException.Unavailable(
+                            pending.facts().isEmpty()
+                                    ? "the store could not be written: " + e.getMessage()
+                                    : "the audit journal could not be written: " + e.getMessage()
+                                            + "; nothing that needed the record was done. Check the store's database"));
+        }
+    }
+
+    /** A store write of a batch failed (not the journal's own inserts): the batch is split, not retried. */
+    private static final class WriteFailed extends Exception {
+        WriteFailed(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 
     /**
-     * Writes the batch as the next records of the chain. One record alone is one auto-committed insert:
-     * a transaction of its own would add a BEGIN and a COMMIT, on PostgreSQL a second round trip.
+     * Writes the batch as the next records of the chain, with its store writes, in one transaction. One
+     * statement alone (a record, or a write) is auto-committed: a transaction of its own would add a
+     * BEGIN and a COMMIT, on PostgreSQL a second round trip.
      */
-    private List<AuditRecord> commit(List<Pending> batch) throws SQLException {
-        boolean alone = batch.size() == 1 && batch.getFirst().facts().size() == 1;
+    private List<Written> commit(List<Pending> batch) throws SQLException, WriteFailed {
+        boolean alone = batch.size() == 1 && batch.getFirst().statements() == 1;
+        boolean records = batch.stream().anyMatch(pending -> !pending.facts().isEmpty());
         try (Connection connection = dataSource.getConnection()) {
             for (int attempt = 1; ; attempt++) {
-                if (head == null) {
+                if (head == null && records) {
                     head = readHead(connection);
                 }
                 if (!alone) {
                     connection.setAutoCommit(false);
                 }
                 try {
-                    List<AuditRecord> records = insert(connection, batch);
+                    List<AuditRecord> inserted = records ? insert(connection, batch) : List.of();
+                    List<Written> written = new ArrayList<>(batch.size());
+                    int next = 0;
+                    for (Pending pending : batch) {
+                        int count = pending.facts().size();
+                        written.add(new Written(inserted.subList(next, next + count), storeWrite(connection, pending)));
+                        next += count;
+                    }
                     if (!alone) {
                         connection.commit();
                     }
-                    head = new Head(records.getLast().seq(), records.getLast().hash());
-                    return records;
+                    if (records) {
+                        head = new Head(
+                                inserted.getLast().seq(), inserted.getLast().hash());
+                    }
+                    return written;
+                } catch (WriteFailed e) {
+                    if (!alone) {
+                        connection.rollback();
+                    }
+                    throw e;
                 } catch (SQLException e) {
                     if (!alone) {
                         connection.rollback();
@@ -182,6 +251,17 @@ public final class JdbcJournal implements Journal, AuditStore, AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    private static int storeWrite(Connection connection, Pending pending) throws WriteFailed {
+        if (pending.write() == null) {
+            return 0;
+        }
+        try {
+            return pending.write().write(connection);
+        } catch (SQLException e) {
+            throw new WriteFailed(e);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.agentry.run.RunStore;
 import dev.agentry.run.Step;
 import dev.agentry.run.Trigger;
 import dev.agentry.run.Usage;
+import dev.agentry.store.GroupCommit;
 import dev.agentry.tool.ToolResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,10 +47,24 @@ public final class JdbcRunStore implements RunStore {
     private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
 
     private final DataSource dataSource;
+    /**
+     * Where the writes on every run's path (create, start, each step, finish) are committed: with the
+     * journal's next commit, or alone when null.
+     */
+    private final GroupCommit commits;
 
     /** @param exclusive whether no other process can use the database: then every lease in it is stale */
     public JdbcRunStore(DataSource dataSource, boolean exclusive) {
+        this(dataSource, exclusive, null);
+    }
+
+    /**
+     * @param commits commits the writes on every run's path together with other writes (the journal's),
+     *     so that many runs' steps share one durable commit; null commits each write alone
+     */
+    public JdbcRunStore(DataSource dataSource, boolean exclusive, GroupCommit commits) {
         this.dataSource = dataSource;
+        this.commits = commits;
         if (exclusive) {
             update("UPDATE runs SET lease_until = ? WHERE status IN ('queued', 'running')", timestamp(Instant.EPOCH));
         }
@@ -57,7 +72,7 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void create(Run run, String owner, Instant leaseUntil) {
-        update(
+        grouped(
                 "INSERT INTO runs (id, agent, status, input, trigger_type, trigger_by, trigger_scheduled_at,"
                         + " trigger_manual, created_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.id(),
@@ -77,7 +92,7 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean start(String runId, String owner, Instant startedAt, Instant leaseUntil) {
-        return update(
+        return grouped(
                         "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
                                 + " started_at = COALESCE(started_at, ?)"
                                 + " WHERE id = ? AND status IN ('queued', 'running') AND (owner = ? OR lease_until < ?)",
@@ -96,7 +111,7 @@ public final class JdbcRunStore implements RunStore {
         int added =
                 switch (step) {
                     case Step.ModelStep model ->
-                        update(
+                        grouped(
                                 "INSERT INTO run_steps (run_id, idx, type, result, status, started_at, duration_ms,"
                                         + " input_tokens, output_tokens) SELECT ?, ?, 'model', ?, 'ok', ?, ?, ?, ?"
                                         + ours,
@@ -110,7 +125,7 @@ public final class JdbcRunStore implements RunStore {
                                 runId,
                                 owner);
                     case Step.ToolStep tool ->
-                        update(
+                        grouped(
                                 "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
                                         + " duration_ms, decision) SELECT ?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?, ?"
                                         + ours,
@@ -134,7 +149,7 @@ public final class JdbcRunStore implements RunStore {
     public boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt) {
         String output = outcome.outputOrNull();
         String error = outcome.errorOrNull();
-        return update(
+        return grouped(
                         "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
                                 + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
                                 + " WHERE id = ? AND status IN " + ACTIVE,
@@ -504,6 +519,12 @@ public final class JdbcRunStore implements RunStore {
     static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    private int grouped(String sql, Object... parameters) {
+        return commits == null
+                ? update(sql, parameters)
+                : commits.commit(connection -> execute(connection, sql, parameters));
     }
 
     private int update(String sql, Object... parameters) {

@@ -2,6 +2,7 @@ package dev.agentry.run.jdbc;
 
 import dev.agentry.run.ApprovalStore;
 import dev.agentry.run.RunStore;
+import dev.agentry.store.GroupCommit;
 import dev.agentry.store.StoreDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -12,8 +13,8 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    RunStore store(StoreDatabase database) {
-        return new JdbcRunStore(database.dataSource(), database.exclusive());
+    RunStore store(StoreDatabase database, GroupCommit commits) {
+        return new JdbcRunStore(database.dataSource(), database.exclusive(), commits);
     }
 
     @Produces

@@ -10,10 +10,17 @@ import dev.agentry.audit.AuditRecord;
 import dev.agentry.audit.Chain;
 import dev.agentry.audit.Fact;
 import dev.agentry.audit.RecordType;
+import dev.agentry.store.GroupCommit;
 import dev.agentry.store.StoreDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,6 +133,89 @@ abstract class JournalContract {
             assertThat(together.get(0).at()).isEqualTo(together.get(2).at());
         } finally {
             others.shutdown();
+            journal.close();
+        }
+    }
+
+    /** A store write that inserts {@code n} into a table of the test's own. */
+    private static GroupCommit.Write probe(int n) {
+        return connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO group_probe (n) VALUES (?)")) {
+                insert.setInt(1, n);
+                return insert.executeUpdate();
+            }
+        };
+    }
+
+    private List<Integer> probes() throws SQLException {
+        List<Integer> found = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT n FROM group_probe ORDER BY n");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                found.add(rows.getInt(1));
+            }
+        }
+        return found;
+    }
+
+    private void createProbeTable() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE group_probe (n INTEGER NOT NULL PRIMARY KEY)");
+        }
+    }
+
+    @Test
+    void store_writes_join_the_journals_commits_and_a_failing_one_fails_alone() throws Exception {
+        createProbeTable();
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        try {
+            assertThat(journal.commit(probe(1))).isEqualTo(1);
+            // Holds the writer inside a commit, so that everything queued meanwhile is one batch.
+            Future<Integer> held = callers.submit(() -> journal.commit(connection -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return 0;
+            }));
+            holding.await();
+            List<Future<AuditRecord>> records = new ArrayList<>();
+            List<Future<Integer>> writes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Fact fact = fact(i);
+                records.add(callers.submit(() -> journal.append(fact)));
+                int n = 10 + i;
+                writes.add(callers.submit(() -> journal.commit(probe(n))));
+            }
+            // Same key as the first write: this one fails, and only this one.
+            Future<Integer> duplicate = callers.submit(() -> journal.commit(probe(1)));
+            Thread.sleep(200);
+            release.countDown();
+
+            assertThat(held.get()).isZero();
+            for (Future<Integer> write : writes) {
+                assertThat(write.get()).isEqualTo(1);
+            }
+            assertThatThrownBy(duplicate::get)
+                    .hasCauseInstanceOf(AgentryException.Unavailable.class)
+                    .cause()
+                    .hasMessageStartingWith("the store could not be written: ");
+            List<Long> seqs = new ArrayList<>();
+            for (Future<AuditRecord> record : records) {
+                seqs.add(record.get().seq());
+            }
+            assertThat(seqs).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            assertThat(probes()).containsExactly(1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+        } finally {
+            release.countDown();
+            callers.shutdown();
             journal.close();
         }
     }

@@ -1,0 +1,28 @@
+package dev.agentry.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Commits small writes to the store's database together: a write handed over joins the next commit
+ * that the journal makes anyway, so under load many runs' steps and journal records share one
+ * durable commit instead of each paying for its own.
+ */
+public interface GroupCommit {
+
+    /** A write of a few statements on the connection it is given; it neither commits nor rolls back. */
+    @FunctionalInterface
+    interface Write {
+        /** @return the number of rows it changed */
+        int write(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code write} in the next group commit and returns once that commit is durable.
+     *
+     * @return what the write returned
+     * @throws dev.agentry.AgentryException.Unavailable when it could not be committed; nothing of it is
+     *     then in the database
+     */
+    int commit(Write write);
+}

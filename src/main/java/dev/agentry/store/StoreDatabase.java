@@ -99,20 +99,49 @@ public final class StoreDatabase implements AutoCloseable {
     }
 
     /**
-     * The URL with H2 told to write each commit to its file before the commit returns ({@code
+     * The URL with H2's file reopened when an I/O is interrupted ({@link #reopenedOnInterrupt}) and
+     * told to write each commit to its file before the commit returns ({@code
      * WRITE_DELAY=0}), unless the URL says otherwise. H2's default writes committed changes in the
      * background up to half a second later, so a killed process lost commits it had acknowledged:
      * journal records among them. H2 is also told not to close the database from a JVM shutdown hook
      * of its own ({@code DB_CLOSE_ON_EXIT=FALSE}): the service closes it when it stops, after the runs,
      * the journal and Quartz are done with it, where H2's hook would race them.
      */
-    static String durable(String url) {
-        if (!url.startsWith("jdbc:h2:")) {
-            return url;
+    static String durable(String configured) {
+        if (!configured.startsWith("jdbc:h2:")) {
+            return configured;
         }
+        String url = reopenedOnInterrupt(configured);
         String upper = url.toUpperCase(Locale.ROOT);
         String durable = upper.contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
         return upper.contains("DB_CLOSE_ON_EXIT=") ? durable : durable + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** A file-system prefix in an H2 database name ({@code nioMapped:}, {@code split:}), not a drive letter. */
+    private static final java.util.regex.Pattern FILE_SYSTEM = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]+:");
+
+    /**
+     * The H2 file database opened through H2's {@code retry:} file system, which reopens the file when a
+     * thread is interrupted during its I/O. On the plain file system such an interrupt closes the
+     * database for every thread, and Quartz interrupts its own threads when it stops, whatever they are
+     * doing (reading or committing its tables): the service then could not write its last records, and
+     * did not stop. In-memory and remote databases, and names that choose a file system of their own,
+     * are left as they are.
+     */
+    static String reopenedOnInterrupt(String url) {
+        String prefix = "jdbc:h2:";
+        String name = url.substring(prefix.length());
+        if (name.startsWith("mem:") || name.startsWith("tcp:") || name.startsWith("ssl:")) {
+            return url;
+        }
+        if (name.startsWith("file:")) {
+            prefix += "file:";
+            name = name.substring("file:".length());
+        }
+        if (FILE_SYSTEM.matcher(name).lookingAt()) {
+            return url;
+        }
+        return prefix + "retry:" + name;
     }
 
     private static boolean isExclusive(String url) {

@@ -58,10 +58,22 @@ class StoreDatasourcesTest {
     @Test
     void an_h2_url_writes_each_commit_and_leaves_closing_to_the_service_unless_it_says_otherwise() {
         assertThat(StoreDatabase.durable("jdbc:h2:file:./data/x"))
-                .isEqualTo("jdbc:h2:file:./data/x;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:retry:./data/x;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(StoreDatabase.durable("jdbc:h2:file:./data/x;write_delay=500;DB_CLOSE_ON_EXIT=TRUE"))
-                .isEqualTo("jdbc:h2:file:./data/x;write_delay=500;DB_CLOSE_ON_EXIT=TRUE");
+                .isEqualTo("jdbc:h2:file:retry:./data/x;write_delay=500;DB_CLOSE_ON_EXIT=TRUE");
         assertThat(StoreDatabase.durable("jdbc:postgresql://db/agentry")).isEqualTo("jdbc:postgresql://db/agentry");
+    }
+
+    @Test
+    void an_h2_file_is_reopened_when_an_io_is_interrupted_unless_the_url_chooses_its_own_file_system() {
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:./data/x")).isEqualTo("jdbc:h2:retry:./data/x");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:~/agentry")).isEqualTo("jdbc:h2:retry:~/agentry");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:file:C:\\data\\x"))
+                .isEqualTo("jdbc:h2:file:retry:C:\\data\\x");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:file:retry:./x")).isEqualTo("jdbc:h2:file:retry:./x");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:nioMapped:./x")).isEqualTo("jdbc:h2:nioMapped:./x");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+        assertThat(StoreDatabase.reopenedOnInterrupt("jdbc:h2:tcp://db/x")).isEqualTo("jdbc:h2:tcp://db/x");
     }
 
     @Test

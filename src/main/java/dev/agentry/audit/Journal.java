@@ -24,4 +24,27 @@ public interface Journal {
     default List<AuditRecord> appendAll(List<Fact> facts) {
         return facts.stream().map(this::append).toList();
     }
+
+    /**
+     * Appends a fact without waiting until it is durable: for a fact whose effect has already happened
+     * (a model's answer, a tool's result) and that the caller follows with a durable write of its own
+     * (the step that holds it). The journal commits in the order things are handed to it, so once that
+     * write returns the record has been committed too, and {@link Later#record()} answers at once. A
+     * caller asks it before going on, so a record that could not be written still stops what needed it.
+     */
+    default Later appendLater(Fact fact) {
+        AuditRecord record = append(fact);
+        return () -> record;
+    }
+
+    /** A fact handed to the journal, not yet known to be durable. */
+    @FunctionalInterface
+    interface Later {
+        /**
+         * The record, once durable.
+         *
+         * @throws dev.agentry.AgentryException.Unavailable when it could not be written
+         */
+        AuditRecord record();
+    }
 }

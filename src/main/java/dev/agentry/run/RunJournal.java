@@ -18,7 +18,9 @@ import java.util.List;
 
 /**
  * What a run records in the audit journal, in the words of runs: each method appends one fact and
- * returns once it is durable, or throws {@link Unrecorded}. Everything
+ * returns once it is durable, or throws {@link Unrecorded}; the two that record what already happened
+ * and is committed as a step next (a model's answer, a tool's result) return a {@link Recorded} to
+ * confirm after that step instead of waiting on their own. Everything
  * passed in has already been scrubbed of secrets. Facts that Agentry itself produces while executing
  * a run (model calls, decisions, tool calls) name the system as their actor; the run's start and
  * cancellation name who asked for them.
@@ -125,7 +127,8 @@ public class RunJournal {
         return last.names();
     }
 
-    void modelResponse(RunState state, Step.ModelStep step) {
+    /** Confirm the answer's record after committing its step. */
+    Recorded modelResponse(RunState state, Step.ModelStep step) {
         ObjectNode data = Chain.object().put("step", step.index()).put("durationMs", step.durationMs());
         data.put("text", step.text());
         ArrayNode calls = data.putArray("toolCalls");
@@ -138,7 +141,8 @@ public class RunJournal {
         data.putObject("usage")
                 .put("input", step.usage().input())
                 .put("output", step.usage().output());
-        append(RecordType.MODEL_RESPONSE, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
+        return later(new Fact(
+                RecordType.MODEL_RESPONSE, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data));
     }
 
     /** The run waits for people's decisions, holding no lease; {@code approvals} are their ids. */
@@ -197,11 +201,20 @@ public class RunJournal {
                 new Fact(type, call.runId(), call.agent(), call.actor(), intent))));
     }
 
-    void result(Call call, ToolResult result, long durationMs) {
+    /**
+     * The result of a call the model asked for is confirmed after its step is committed; the result of a
+     * call from code or an operator is durable when this returns, since no step of its own follows it.
+     */
+    Recorded result(Call call, ToolResult result, long durationMs) {
         ObjectNode data = call(call).put("status", result.status()).put("durationMs", durationMs);
         data.set("result", Step.ToolStep.json(result));
         RecordType type = call.origin() == Origin.CODE ? RecordType.CODE_TOOL_RESULT : RecordType.TOOL_RESULT;
-        append(type, call.runId(), call.agent(), call.actor(), data);
+        Fact fact = new Fact(type, call.runId(), call.agent(), call.actor(), data);
+        if (call.origin() == Origin.MODEL) {
+            return later(fact);
+        }
+        journal(() -> journal.append(fact));
+        return Recorded.DURABLE;
     }
 
     private static ObjectNode decided(ObjectNode data, Decision decision) {
@@ -217,6 +230,38 @@ public class RunJournal {
                 .put("callId", call.callId())
                 .put("tool", call.tool())
                 .put("origin", call.origin().id);
+    }
+
+    private Recorded later(Fact fact) {
+        Journal.Later later;
+        try {
+            later = journal.appendLater(fact);
+        } catch (AgentryException.Unavailable e) {
+            throw new Unrecorded(e.getMessage());
+        }
+        return new Recorded(later);
+    }
+
+    /**
+     * A fact handed to the journal without waiting: the journal commits in order, so once the step that
+     * follows it is committed, {@link #confirm} answers at once.
+     */
+    static final class Recorded {
+
+        static final Recorded DURABLE = new Recorded(null);
+
+        private final Journal.Later later;
+
+        private Recorded(Journal.Later later) {
+            this.later = later;
+        }
+
+        /** Returns once the fact is durable; throws {@link Unrecorded} when it could not be written. */
+        void confirm() {
+            if (later != null) {
+                journal(later::record);
+            }
+        }
     }
 
     private void append(RecordType type, String runId, String agent, Actor actor, JsonNode data) {

@@ -153,7 +153,10 @@ public class RunLoop {
             return checkpoint(execution, clock.instant())
                     .or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
         }
-        commit(execution, scrubbed(step));
+        Step.ModelStep stored = scrubbed(step);
+        RunJournal.Recorded response = journal.modelResponse(state, stored);
+        commit(execution, stored);
+        response.confirm();
         state.addModelStep(step);
         if (step.toolRequests().isEmpty()) {
             return answered(state, step.text());
@@ -178,10 +181,8 @@ public class RunLoop {
         }
         tracing.answered(span, reply.usage());
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        Step.ModelStep step = new Step.ModelStep(
+        return new Step.ModelStep(
                 index, started, durationMs, redactor.scrub(reply.text()), reply.toolRequests(), reply.usage());
-        journal.modelResponse(state, scrubbed(step));
-        return step;
     }
 
     /**
@@ -271,6 +272,7 @@ public class RunLoop {
         switch (called) {
             case ToolGate.Called.Done done -> {
                 commit(execution, done.step());
+                done.result().confirm();
                 execution.state().addToolStep(done.step());
             }
             case ToolGate.Called.Parked waiting -> parked.add(waiting.approval().id());

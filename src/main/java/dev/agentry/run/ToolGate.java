@@ -88,7 +88,8 @@ public class ToolGate {
 
     /** What became of one requested call: a step to commit, or an approval it waits for. */
     sealed interface Called permits Called.Done, Called.Parked {
-        record Done(Step.ToolStep step) implements Called {}
+        /** {@code result}: the result's journal record, to confirm once the step is committed. */
+        record Done(Step.ToolStep step, RunJournal.Recorded result) implements Called {}
 
         /** No step: the call waits for a person, and is tried again when the run resumes. */
         record Parked(Approval approval) implements Called {}
@@ -115,9 +116,14 @@ public class ToolGate {
      * A call's result and the decision that let it through or stopped it (null when none was made),
      * or the approval it waits for.
      */
-    private record Outcome(ToolResult result, Decision decision, Approval waiting) {
+    /** {@code recorded}: the result's journal record when the call was sent, else already durable. */
+    private record Outcome(ToolResult result, Decision decision, Approval waiting, RunJournal.Recorded recorded) {
         Outcome(ToolResult result, Decision decision) {
-            this(result, decision, null);
+            this(result, decision, null, RunJournal.Recorded.DURABLE);
+        }
+
+        Outcome(ToolResult result, Decision decision, Approval waiting) {
+            this(result, decision, waiting, RunJournal.Recorded.DURABLE);
         }
 
         static Outcome undecided(ToolResult result) {
@@ -157,16 +163,18 @@ public class ToolGate {
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         String name = tool.map(t -> t.spec().id()).orElse(request.name());
-        return new Called.Done(new Step.ToolStep(
-                index,
-                started,
-                durationMs,
-                request.id(),
-                name,
-                forStore(masks, arguments),
-                forStore(masks, outcome.result()),
-                outcome.decision(),
-                masks.isEmpty() ? null : forModel(masks, outcome.result())));
+        return new Called.Done(
+                new Step.ToolStep(
+                        index,
+                        started,
+                        durationMs,
+                        request.id(),
+                        name,
+                        forStore(masks, arguments),
+                        forStore(masks, outcome.result()),
+                        outcome.decision(),
+                        masks.isEmpty() ? null : forModel(masks, outcome.result())),
+                outcome.recorded());
     }
 
     /**
@@ -194,18 +202,15 @@ public class ToolGate {
                     started));
             return switch (decision) {
                 case Decision.Allow allow ->
-                    new Outcome(
-                            recorded(
-                                    call,
-                                    arguments,
-                                    allow,
-                                    masks,
-                                    () -> safely(
-                                            tool,
-                                            new ToolCall(callId, id, arguments),
-                                            new ToolContext(
-                                                    runId, OPERATOR, 1, deadline, "default", ToolInvoker.none()))),
-                            allow);
+                    recorded(
+                            call,
+                            arguments,
+                            allow,
+                            masks,
+                            () -> safely(
+                                    tool,
+                                    new ToolCall(callId, id, arguments),
+                                    new ToolContext(runId, OPERATOR, 1, deadline, "default", ToolInvoker.none())));
                 case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
                 case Decision.RequireApproval approval ->
                     new Outcome(refused(call, approval, cannotWait(approval, "a direct tool test")), approval);
@@ -225,9 +230,10 @@ public class ToolGate {
 
     /**
      * Makes an allowed call whose decision and intent are in the journal first, and records its result
-     * after. When they cannot be recorded the call is not made: the journal's exception leaves instead.
+     * after (a model's call: confirmed once its step is committed, see {@link RunJournal#result}). When
+     * they cannot be recorded the call is not made: the journal's exception leaves instead.
      */
-    private ToolResult recorded(
+    private Outcome recorded(
             RunJournal.Call call,
             JsonNode arguments,
             Decision.Allow allow,
@@ -236,8 +242,9 @@ public class ToolGate {
         journal.allowed(call, forStore(masks, arguments), allow);
         long t0 = System.nanoTime();
         ToolResult result = send.get();
-        journal.result(call, forStore(masks, result), (System.nanoTime() - t0) / 1_000_000);
-        return result;
+        RunJournal.Recorded recorded =
+                journal.result(call, forStore(masks, result), (System.nanoTime() - t0) / 1_000_000);
+        return new Outcome(result, allow, null, recorded);
     }
 
     /** Why {@code arguments} cannot be sent to {@code tool}, if they cannot. */
@@ -337,14 +344,12 @@ public class ToolGate {
         }
         return switch (decision) {
             case Decision.Allow allow ->
-                new Outcome(
-                        recorded(
-                                call,
-                                arguments,
-                                allow,
-                                scope.masks(),
-                                () -> invoke(tool, new ToolCall(callId, id, arguments), scope)),
-                        allow);
+                recorded(
+                        call,
+                        arguments,
+                        allow,
+                        scope.masks(),
+                        () -> invoke(tool, new ToolCall(callId, id, arguments), scope));
             case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
             case Decision.RequireApproval approval ->
                 new Outcome(
@@ -400,17 +405,13 @@ public class ToolGate {
             }
             Decision decided = decidedBy(earlierAsk.get(), asked);
             if (decided instanceof Decision.Allow again) {
-                return new Outcome(
-                        recorded(
-                                call,
-                                arguments,
-                                again,
-                                scope.masks(),
-                                () -> invoke(
-                                        tool,
-                                        new ToolCall(call.callId(), tool.spec().id(), arguments),
-                                        scope)),
-                        again);
+                return recorded(
+                        call,
+                        arguments,
+                        again,
+                        scope.masks(),
+                        () -> invoke(
+                                tool, new ToolCall(call.callId(), tool.spec().id(), arguments), scope));
             }
             return new Outcome(refused(call, decided, decided.reason()), decided);
         }

@@ -319,6 +319,35 @@ class RunLoopTest {
                         + " database is down; no call whose record failed was sent"));
     }
 
+    @Test
+    void a_model_answer_whose_record_fails_stops_the_run_before_the_call_it_asks_for() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{}"), answer("done"));
+        journal.refuse(RecordType.MODEL_RESPONSE);
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.arguments()).isEmpty();
+        assertThat(types()).containsExactly("model.request");
+        assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
+        assertThat(((RunOutcome.Failed) result.outcome()).reason())
+                .startsWith("stopped unaudited: the audit journal could not be written");
+    }
+
+    @Test
+    void a_tool_result_whose_record_fails_stops_the_run_before_the_model_hears_of_it() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("done"));
+        journal.refuse(RecordType.TOOL_RESULT);
+
+        Outcome result = run(Limits.DEFAULT, model, say);
+
+        assertThat(say.arguments()).hasSize(1);
+        assertThat(types()).containsExactly("model.request", "model.response", "policy.decision", "tool.intent");
+        assertThat(((RunOutcome.Failed) result.outcome()).reason())
+                .startsWith("stopped unaudited: the audit journal could not be written");
+    }
+
     private List<String> types() {
         return journal.facts().stream().map(fact -> fact.type().id()).toList();
     }

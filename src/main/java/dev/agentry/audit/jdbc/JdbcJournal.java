@@ -92,7 +92,13 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      */
     @Override
     public List<AuditRecord> appendAll(List<Fact> facts) {
-        return submit(facts, null).records();
+        return await(enqueue(facts, null)).records();
+    }
+
+    @Override
+    public Later appendLater(Fact fact) {
+        Pending pending = enqueue(List.of(fact), null);
+        return () -> await(pending).records().getFirst();
     }
 
     /**
@@ -101,10 +107,10 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      */
     @Override
     public int commit(Write write) {
-        return submit(List.of(), write).updated();
+        return await(enqueue(List.of(), write)).updated();
     }
 
-    private Written submit(List<Fact> facts, Write write) {
+    private Pending enqueue(List<Fact> facts, Write write) {
         if (closed) {
             throw new AgentryException.Unavailable(
                     (facts.isEmpty() ? "the store" : "the audit journal") + " is closed (the service is stopping)");
@@ -115,6 +121,15 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                 write,
                 new CompletableFuture<>());
         queue.add(pending);
+        return pending;
+    }
+
+    /**
+     * Waits until the writer has committed {@code pending} or given up on it. An interrupt while waiting
+     * does not abandon it: the caller still learns whether it became durable, and its interrupt status
+     * is kept.
+     */
+    private static Written await(Pending pending) {
         boolean interrupted = false;
         try {
             while (true) {

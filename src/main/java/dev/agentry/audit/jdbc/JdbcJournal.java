@@ -33,8 +33,8 @@ import javax.sql.DataSource;
  * then releases the appenders. Under load a commit carries many records; alone, a record is one
  * auto-committed insert, as a plain row would be. Other writes to the store (a run's step) can join
  * the same commits ({@link GroupCommit}). The writer is a thread of its own because it is never
- * interrupted: run threads are, when a run is cancelled, and an interrupt during file I/O would close
- * an embedded database.
+ * interrupted: run threads are, when a run is cancelled, and an interrupt breaks off the I/O it lands
+ * in (on PostgreSQL it closes the connection; H2 reopens its file, see {@code StoreDatabase}).
  *
  * <p>The writer keeps the chain's head in memory. Replicas sharing a database extend one chain: a
  * record's seq is its primary key, so an insert whose seq another replica took first fails; the writer
@@ -183,9 +183,9 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                 batch.get(i).done().complete(written.get(i));
             }
         } catch (WriteFailed e) {
-            head = null;
-            if (batch.size() > 1) {
-                // One store write failed the whole commit: each goes again alone, so that only its own fails.
+            if (batch.size() > 1 && e.ownData()) {
+                // One store write's data failed the whole commit: each goes again alone, so that only its own
+                // fails. Not when the database failed: every one would wait for it again.
                 batch.forEach(pending -> write(List.of(pending)));
             } else {
                 fail(batch, e.getCause());
@@ -207,10 +207,19 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
     }
 
-    /** A store write of a batch failed (not the journal's own inserts): the batch is split, not retried. */
+    /** A store write of a batch failed (not the journal's own inserts): the batch is not retried as it is. */
     private static final class WriteFailed extends Exception {
         WriteFailed(SQLException cause) {
             super(cause.getMessage(), cause, false, false);
+        }
+
+        /**
+         * Whether the write's own data was refused (SQL states 22, data exception, and 23, integrity
+         * constraint violation), not the connection or the database.
+         */
+        boolean ownData() {
+            String state = rootState((SQLException) getCause());
+            return state.startsWith("22") || state.startsWith("23");
         }
     }
 

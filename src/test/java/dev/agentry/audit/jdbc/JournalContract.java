@@ -166,26 +166,32 @@ abstract class JournalContract {
         }
     }
 
+    /** Holds the writer inside a commit until {@code release}, so that everything queued meanwhile is one batch. */
+    private static Future<Integer> holdWriter(JdbcJournal journal, ExecutorService callers, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        Future<Integer> held = callers.submit(() -> journal.commit(connection -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return 0;
+        }));
+        holding.await();
+        return held;
+    }
+
     @Test
     void store_writes_join_the_journals_commits_and_a_failing_one_fails_alone() throws Exception {
         createProbeTable();
         JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch holding = new CountDownLatch(1);
         try {
             assertThat(journal.commit(probe(1))).isEqualTo(1);
-            // Holds the writer inside a commit, so that everything queued meanwhile is one batch.
-            Future<Integer> held = callers.submit(() -> journal.commit(connection -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return 0;
-            }));
-            holding.await();
+            Future<Integer> held = holdWriter(journal, callers, release);
             List<Future<AuditRecord>> records = new ArrayList<>();
             List<Future<Integer>> writes = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -213,6 +219,40 @@ abstract class JournalContract {
             }
             assertThat(seqs).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
             assertThat(probes()).containsExactly(1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+        } finally {
+            release.countDown();
+            callers.shutdown();
+            journal.close();
+        }
+    }
+
+    @Test
+    void a_store_write_that_finds_the_database_gone_fails_its_whole_commit_without_retrying_each() throws Exception {
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Future<Integer> held = holdWriter(journal, callers, release);
+            List<Future<AuditRecord>> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Fact fact = fact(i);
+                records.add(callers.submit(() -> journal.append(fact)));
+            }
+            Future<Integer> broken = callers.submit(() -> journal.commit(connection -> {
+                throw new SQLException("connection reset", "08006");
+            }));
+            Thread.sleep(200);
+            release.countDown();
+
+            assertThat(held.get()).isZero();
+            assertThatThrownBy(broken::get).hasCauseInstanceOf(AgentryException.Unavailable.class);
+            for (Future<AuditRecord> record : records) {
+                assertThatThrownBy(record::get)
+                        .as("written in the same commit as the failed write, and not tried again alone")
+                        .cause()
+                        .hasMessageStartingWith("the audit journal could not be written: connection reset");
+            }
+            assertThat(journal.head().seq()).isZero();
         } finally {
             release.countDown();
             callers.shutdown();

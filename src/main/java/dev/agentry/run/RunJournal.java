@@ -127,7 +127,7 @@ public class RunJournal {
         return last.names();
     }
 
-    /** Confirm the answer's record after committing its step. */
+    /** The model's answer, handed over without waiting: confirm its record after committing its step. */
     Recorded modelResponse(RunState state, Step.ModelStep step) {
         ObjectNode data = Chain.object().put("step", step.index()).put("durationMs", step.durationMs());
         data.put("text", step.text());

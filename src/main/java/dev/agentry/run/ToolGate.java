@@ -114,9 +114,9 @@ public class ToolGate {
 
     /**
      * A call's result and the decision that let it through or stopped it (null when none was made),
-     * or the approval it waits for.
+     * or the approval it waits for; {@code recorded} is the result's journal record when the call was
+     * sent at the model's request (to confirm after its step), else one already durable.
      */
-    /** {@code recorded}: the result's journal record when the call was sent, else already durable. */
     private record Outcome(ToolResult result, Decision decision, Approval waiting, RunJournal.Recorded recorded) {
         Outcome(ToolResult result, Decision decision) {
             this(result, decision, null, RunJournal.Recorded.DURABLE);

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The plan-act loop over a real H2 store, with a scripted model and fake tools. */
 class RunLoopTest {
@@ -304,48 +306,29 @@ class RunLoopTest {
         assertThat(journal.facts()).allSatisfy(fact -> assertThat(fact.actor()).isEqualTo(Actor.SYSTEM));
     }
 
-    @Test
-    void a_call_whose_intent_cannot_be_journaled_is_never_sent_and_the_run_stops_saying_why() {
+    /**
+     * A record that cannot be written stops the run before anything acts on it: an intent before its
+     * call is sent, a model's answer before the calls it asks for, a tool's result before the model
+     * hears of it (the last two are confirmed after their step is committed, not waited for alone).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "TOOL_INTENT, 0, model.request model.response",
+        "MODEL_RESPONSE, 0, model.request",
+        "TOOL_RESULT, 1, model.request model.response policy.decision tool.intent"
+    })
+    void a_record_that_cannot_be_journaled_stops_the_run_saying_why(RecordType refused, int sent, String recorded) {
         FakeTool say = FakeTool.echo("echo", "say");
-        FakeModel model = new FakeModel(call("echo_say", "{}"), answer("done"));
-        journal.refuse(RecordType.TOOL_INTENT);
+        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("done"));
+        journal.refuse(refused);
 
         Outcome result = run(Limits.DEFAULT, model, say);
 
-        assertThat(say.arguments()).isEmpty();
-        assertThat(types()).endsWith("model.request", "model.response");
+        assertThat(say.arguments()).hasSize(sent);
+        assertThat(types()).containsExactly(recorded.split(" "));
         assertThat(result.outcome())
                 .isEqualTo(new RunOutcome.Failed("stopped unaudited: the audit journal could not be written: the"
                         + " database is down; no call whose record failed was sent"));
-    }
-
-    @Test
-    void a_model_answer_whose_record_fails_stops_the_run_before_the_call_it_asks_for() {
-        FakeTool say = FakeTool.echo("echo", "say");
-        FakeModel model = new FakeModel(call("echo_say", "{}"), answer("done"));
-        journal.refuse(RecordType.MODEL_RESPONSE);
-
-        Outcome result = run(Limits.DEFAULT, model, say);
-
-        assertThat(say.arguments()).isEmpty();
-        assertThat(types()).containsExactly("model.request");
-        assertThat(result.outcome()).isInstanceOf(RunOutcome.Failed.class);
-        assertThat(((RunOutcome.Failed) result.outcome()).reason())
-                .startsWith("stopped unaudited: the audit journal could not be written");
-    }
-
-    @Test
-    void a_tool_result_whose_record_fails_stops_the_run_before_the_model_hears_of_it() {
-        FakeTool say = FakeTool.echo("echo", "say");
-        FakeModel model = new FakeModel(call("echo_say", "{\"text\":\"hi\"}"), answer("done"));
-        journal.refuse(RecordType.TOOL_RESULT);
-
-        Outcome result = run(Limits.DEFAULT, model, say);
-
-        assertThat(say.arguments()).hasSize(1);
-        assertThat(types()).containsExactly("model.request", "model.response", "policy.decision", "tool.intent");
-        assertThat(((RunOutcome.Failed) result.outcome()).reason())
-                .startsWith("stopped unaudited: the audit journal could not be written");
     }
 
     private List<String> types() {

@@ -8,6 +8,7 @@ import io.agroal.api.security.SimplePassword;
 import java.sql.Driver;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -16,6 +17,9 @@ import org.flywaydb.core.api.FlywayException;
  * runs on embedded H2 or on PostgreSQL by configuration alone.
  */
 public final class StoreDatabase implements AutoCloseable {
+
+    /** A file-system prefix in an H2 database name ({@code nioMapped:}, {@code split:}), not a drive letter. */
+    private static final Pattern FILE_SYSTEM = Pattern.compile("[A-Za-z][A-Za-z0-9]+:");
 
     private final AgroalDataSource dataSource;
     private final boolean exclusive;
@@ -116,9 +120,6 @@ public final class StoreDatabase implements AutoCloseable {
         String durable = upper.contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
         return upper.contains("DB_CLOSE_ON_EXIT=") ? durable : durable + ";DB_CLOSE_ON_EXIT=FALSE";
     }
-
-    /** A file-system prefix in an H2 database name ({@code nioMapped:}, {@code split:}), not a drive letter. */
-    private static final java.util.regex.Pattern FILE_SYSTEM = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9]+:");
 
     /**
      * The H2 file database opened through H2's {@code retry:} file system, which reopens the file when a

@@ -1,7 +1,9 @@
 package dev.agentry.store;
 
+import dev.agentry.AgentryException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * Commits small writes to the store's database together: a write handed over joins the next commit
@@ -25,4 +27,15 @@ public interface GroupCommit {
      *     then in the database
      */
     int commit(Write write);
+
+    /** Commits each write alone, at once, on a connection of its own: for a store without a journal. */
+    static GroupCommit alone(DataSource dataSource) {
+        return write -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return write.write(connection);
+            } catch (SQLException e) {
+                throw new AgentryException.Unavailable("the store could not be written: " + e.getMessage());
+            }
+        };
+    }
 }

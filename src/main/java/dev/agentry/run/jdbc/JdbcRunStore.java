@@ -47,20 +47,21 @@ public final class JdbcRunStore implements RunStore {
     private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
 
     private final DataSource dataSource;
-    /**
-     * Where the writes on every run's path (create, start, each step, finish) are committed: with the
-     * journal's next commit, or alone when null.
-     */
+    /** Where the writes on every run's path (create, start, each step, finish) are committed. */
     private final GroupCommit commits;
 
-    /** @param exclusive whether no other process can use the database: then every lease in it is stale */
+    /**
+     * A store that commits each write alone.
+     *
+     * @param exclusive whether no other process can use the database: then every lease in it is stale
+     */
     public JdbcRunStore(DataSource dataSource, boolean exclusive) {
-        this(dataSource, exclusive, null);
+        this(dataSource, exclusive, GroupCommit.alone(dataSource));
     }
 
     /**
-     * @param commits commits the writes on every run's path together with other writes (the journal's),
-     *     so that many runs' steps share one durable commit; null commits each write alone
+     * @param commits commits the writes on every run's path, in the service together with the journal's
+     *     records, so that many runs' steps share one durable commit
      */
     public JdbcRunStore(DataSource dataSource, boolean exclusive, GroupCommit commits) {
         this.dataSource = dataSource;
@@ -522,9 +523,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     private int grouped(String sql, Object... parameters) {
-        return commits == null
-                ? update(sql, parameters)
-                : commits.commit(connection -> execute(connection, sql, parameters));
+        return commits.commit(connection -> execute(connection, sql, parameters));
     }
 
     private int update(String sql, Object... parameters) {

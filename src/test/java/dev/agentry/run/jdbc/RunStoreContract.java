@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.agentry.audit.jdbc.JdbcJournal;
 import dev.agentry.model.TokenUsage;
 import dev.agentry.model.ToolRequest;
 import dev.agentry.run.Run;
@@ -16,6 +17,7 @@ import dev.agentry.run.Trigger;
 import dev.agentry.run.Usage;
 import dev.agentry.store.StoreDatabase;
 import dev.agentry.tool.ToolResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,14 +38,19 @@ abstract class RunStoreContract {
     /** Opens a fresh, empty database migrated to the current schema. */
     protected abstract StoreDatabase open();
 
+    private JdbcJournal journal;
+
+    /** As the service builds it: the run's writes committed with the journal's. */
     @BeforeEach
     void openStore() {
         database = open();
-        store = new JdbcRunStore(database.dataSource(), false);
+        journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        store = new JdbcRunStore(database.dataSource(), false, journal);
     }
 
     @AfterEach
     void closeStore() {
+        journal.close();
         database.close();
     }
 

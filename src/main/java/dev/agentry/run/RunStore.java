@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The port to durable run state. Every write is its own transaction, so a step is either fully
- * committed or absent. Writes that concern a running run name the owner holding its lease, and do
+ * The port to durable run state. Every write is atomic (it may share its commit with other writes,
+ * never a partial one), so a step is either fully committed or absent. Writes that concern a running run name the owner holding its lease, and do
  * nothing (returning false) when the run has since been cancelled or taken over. A store that only
  * one process can open (an embedded database) treats every lease found at startup as lapsed.
  */

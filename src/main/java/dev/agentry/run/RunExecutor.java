@@ -206,7 +206,12 @@ public class RunExecutor {
                 throw new RunLoop.HandedOver(runId);
             }
             Instant now = clock.instant();
-            if (!store.start(runId, owner, now, now.plus(config.lease()))) {
+            // A run created here a moment ago is started without waiting: its first tool call, or its
+            // end, confirms the start. An adopted run's start is waited for, since its state is read next.
+            RunStore.Pending start = null;
+            if (queued != null) {
+                start = store.startLater(runId, owner, now, now.plus(config.lease()));
+            } else if (!store.start(runId, owner, now, now.plus(config.lease()))) {
                 return;
             }
             run = queued != null ? started(queued, now) : require(runId);
@@ -220,6 +225,14 @@ public class RunExecutor {
             List<Step> committed = queued != null ? List.of() : store.steps(runId);
             state = RunState.of(
                     runId, plan, until, run.input(), committed, run.trigger().type(), run.startedAt());
+            if (start != null) {
+                RunStore.Pending started = start;
+                state.unconfirmed().add(() -> {
+                    if (!started.written()) {
+                        throw new RunLoop.LeaseLost(runId);
+                    }
+                });
+            }
             if (queued == null) {
                 // Resumed: what earlier attempts did with the pending calls decides whether to send them.
                 state.resumedAfter(history.of(runId));

@@ -18,9 +18,10 @@ import java.util.List;
 
 /**
  * What a run records in the audit journal, in the words of runs: each method appends one fact and
- * returns once it is durable, or throws {@link Unrecorded}; the two that record what already happened
- * and is committed as a step next (a model's answer, a tool's result) return a {@link Recorded} to
- * confirm after that step instead of waiting on their own. Everything
+ * returns once it is durable, or throws {@link Unrecorded}. The three on the path of every step (a
+ * model request, the model's answer, a tool's result) return a {@link Recorded} instead, handed over
+ * without waiting and confirmed before the run's next tool call is sent (see {@link Unconfirmed}): a
+ * model call changes nothing outside, so only a tool call waits for the records before it. Everything
  * passed in has already been scrubbed of secrets. Facts that Agentry itself produces while executing
  * a run (model calls, decisions, tool calls) name the system as their actor; the run's start and
  * cancellation name who asked for them.
@@ -47,8 +48,12 @@ public class RunJournal {
         this.journal = journal;
     }
 
-    /** @param replica the replica the run is created on */
-    void started(Run run, Actor actor, String replica) {
+    /**
+     * The run's creation, handed over without waiting: confirm it once the run's row is written.
+     *
+     * @param replica the replica the run is created on
+     */
+    Recorded started(Run run, Actor actor, String replica) {
         ObjectNode data = Chain.object();
         data.set("input", run.input());
         ObjectNode trigger = data.putObject("trigger")
@@ -59,7 +64,7 @@ public class RunJournal {
                     .put("manual", run.trigger().manual());
         }
         data.put("replica", replica);
-        append(RecordType.RUN_STARTED, run.id(), run.agent(), actor, data);
+        return later(new Fact(RecordType.RUN_STARTED, run.id(), run.agent(), actor, data));
     }
 
     /** A stopping replica gave up the run for another to resume. */
@@ -97,12 +102,14 @@ public class RunJournal {
         append(RecordType.RUN_ENDED, runId, agent, Actor.SYSTEM, data);
     }
 
-    void modelRequest(RunState state, int step) {
+    /** The request about to be sent to the model, handed over without waiting. */
+    Recorded modelRequest(RunState state, int step) {
         ObjectNode data = Chain.object().put("step", step);
         data.put("model", state.plan().agent().model().name());
         data.put("messages", state.history().size() + 1);
         data.set("tools", offered(state.plan().functions()));
-        append(RecordType.MODEL_REQUEST, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data);
+        return later(new Fact(
+                RecordType.MODEL_REQUEST, state.runId(), state.plan().agent().name(), Actor.SYSTEM, data));
     }
 
     /** The functions a plan offers and their names as records list them, made once and never changed. */
@@ -127,7 +134,7 @@ public class RunJournal {
         return last.names();
     }
 
-    /** The model's answer, handed over without waiting: confirm its record after committing its step. */
+    /** The model's answer, handed over without waiting, before its step. */
     Recorded modelResponse(RunState state, Step.ModelStep step) {
         ObjectNode data = Chain.object().put("step", step.index()).put("durationMs", step.durationMs());
         data.put("text", step.text());
@@ -202,8 +209,9 @@ public class RunJournal {
     }
 
     /**
-     * The result of a call the model asked for is confirmed after its step is committed; the result of a
-     * call from code or an operator is durable when this returns, since no step of its own follows it.
+     * The result of a call the model asked for is handed over without waiting, before its step; the
+     * result of a call from code or an operator is durable when this returns, since no step of its own
+     * follows it.
      */
     Recorded result(Call call, ToolResult result, long durationMs) {
         ObjectNode data = call(call).put("status", result.status()).put("durationMs", durationMs);
@@ -243,8 +251,8 @@ public class RunJournal {
     }
 
     /**
-     * A fact handed to the journal without waiting: the journal commits in order, so once the step that
-     * follows it is committed, {@link #confirm} answers at once.
+     * A fact handed to the journal without waiting: the journal commits in order, so once anything
+     * handed over after it is durable, {@link #confirm} answers at once.
      */
     static final class Recorded {
 

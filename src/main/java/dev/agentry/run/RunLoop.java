@@ -26,8 +26,10 @@ import java.util.concurrent.Executors;
 
 /**
  * The plan-act loop. Each turn either answers the tool requests still pending, or asks the model
- * for the next move; every step is committed before the next begins, so a run resumed elsewhere
- * continues exactly where this one stopped and never repeats a call that completed.
+ * for the next move. A step and its records are handed to the store as it ends, without waiting, and
+ * are confirmed durable before the next tool call is sent and before the run ends, parks or is handed
+ * over ({@link Unconfirmed}); a run resumed elsewhere continues where this one stopped and never
+ * repeats a call whose result it recorded.
  */
 @ApplicationScoped
 public class RunLoop {
@@ -66,7 +68,6 @@ public class RunLoop {
     /** A run this replica executes: its state, how to stop it, and the lease it holds. */
     record Execution(RunState state, RunControl control, String owner, Duration lease) {}
 
-    /** Thrown when a commit finds the run is no longer this replica's to execute. */
     /** The replica is stopping: the run's committed steps are all there is, and another replica goes on. */
     static final class HandedOver extends RuntimeException {
         HandedOver(String runId) {
@@ -74,6 +75,7 @@ public class RunLoop {
         }
     }
 
+    /** Thrown when a commit finds the run is no longer this replica's to execute. */
     static final class LeaseLost extends RuntimeException {
         LeaseLost(String runId) {
             super("run " + runId + " was cancelled or taken over by another replica", null, false, false);
@@ -100,26 +102,43 @@ public class RunLoop {
         RunState state = execution.state();
         while (true) {
             Instant now = clock.instant();
-            Optional<RunOutcome> outcome = checkpoint(execution, now);
-            if (outcome.isEmpty()) {
-                try {
+            Optional<RunOutcome> outcome;
+            try {
+                outcome = checkpoint(execution, now);
+                if (outcome.isEmpty()) {
                     outcome = state.pendingToolRequests().isEmpty() ? plan(execution, now) : act(execution);
-                } catch (RunJournal.Unrecorded journalDown) {
-                    // Intent before effect: nothing whose record could not be written was done.
-                    outcome = Optional.of(new RunOutcome.Failed("stopped unaudited: " + journalDown.getMessage()
-                            + "; no call whose record failed was sent"));
                 }
+            } catch (RunJournal.Unrecorded journalDown) {
+                // Intent before effect: nothing whose record could not be written was done.
+                outcome = Optional.of(unaudited(journalDown));
             }
             if (outcome.isPresent()) {
-                return outcome.get();
+                return confirmed(state, outcome.get());
             }
         }
+    }
+
+    /** The run's outcome once every step and record it handed over is durable. */
+    private static RunOutcome confirmed(RunState state, RunOutcome outcome) {
+        try {
+            state.unconfirmed().confirm();
+            return outcome;
+        } catch (RunJournal.Unrecorded journalDown) {
+            return unaudited(journalDown);
+        }
+    }
+
+    private static RunOutcome unaudited(RunJournal.Unrecorded journalDown) {
+        return new RunOutcome.Failed(
+                "stopped unaudited: " + journalDown.getMessage() + "; no call whose record failed was sent");
     }
 
     /** Stops the run when asked to, before it does anything more; {@code now} is the time of the check. */
     private Optional<RunOutcome> checkpoint(Execution execution, Instant now) {
         RunControl.Stop stop = execution.control().stop();
         if (stop == RunControl.Stop.HANDED_OVER) {
+            // The steps in flight commit before the run is released, so the next replica sees them.
+            execution.state().unconfirmed().confirm();
             throw new HandedOver(execution.state().runId());
         }
         if (stop == RunControl.Stop.CANCELLED) {
@@ -154,9 +173,7 @@ public class RunLoop {
                     .or(() -> Optional.of(new RunOutcome.Failed("model call was interrupted")));
         }
         Step.ModelStep stored = scrubbed(step);
-        RunJournal.Recorded response = journal.modelResponse(state, stored);
-        commit(execution, stored);
-        response.confirm();
+        commitLater(execution, stored, journal.modelResponse(state, stored));
         state.addModelStep(step);
         if (step.toolRequests().isEmpty()) {
             return answered(state, step.text());
@@ -169,7 +186,7 @@ public class RunLoop {
         ModelRequest request = new ModelRequest(
                 instructions(state.plan()), state.history(), state.plan().functions());
         int index = state.nextIndex();
-        journal.modelRequest(state, index);
+        state.unconfirmed().add(journal.modelRequest(state, index)::confirm);
         long t0 = System.nanoTime();
         Span span = tracing.chat(state.trace(), state.plan());
         ModelReply reply;
@@ -271,8 +288,7 @@ public class RunLoop {
     private void record(Execution execution, ToolGate.Called called, List<String> parked) {
         switch (called) {
             case ToolGate.Called.Done done -> {
-                commit(execution, done.step());
-                done.result().confirm();
+                commitLater(execution, done.step(), done.result());
                 execution.state().addToolStep(done.step());
             }
             case ToolGate.Called.Parked waiting -> parked.add(waiting.approval().id());
@@ -334,12 +350,20 @@ public class RunLoop {
                 + agent + ".yaml or narrow the task");
     }
 
-    private void commit(Execution execution, Step step) {
+    /**
+     * Hands {@code step} to the store after its journal record, without waiting; once confirmed, it is
+     * published to the run's followers, or the run stops if it was no longer this replica's.
+     */
+    private void commitLater(Execution execution, Step step, RunJournal.Recorded record) {
         String runId = execution.state().runId();
-        if (!store.addStep(runId, execution.owner(), step)) {
-            throw new LeaseLost(runId);
-        }
-        events.publish(new RunEvent.StepAdded(runId, step));
+        RunStore.Pending pending = store.addStepLater(runId, execution.owner(), step);
+        execution.state().unconfirmed().add(() -> {
+            record.confirm();
+            if (!pending.written()) {
+                throw new LeaseLost(runId);
+            }
+            events.publish(new RunEvent.StepAdded(runId, step));
+        });
     }
 
     private static <T> T interruptibly(Execution execution, java.util.concurrent.Callable<T> work)

@@ -101,8 +101,20 @@ public class RunService {
         }
         Instant now = clock.instant();
         Run run = Run.queued(runId, agent, input, trigger, now);
-        recorded(() -> journal.started(run, actor, executor.owner()));
+        // The record and the row share a commit: the record is handed over first, the row waited for.
+        RunJournal.Recorded started;
+        try {
+            started = journal.started(run, actor, executor.owner());
+        } catch (RunJournal.Unrecorded e) {
+            throw new AgentryException.Unavailable(e.getMessage());
+        }
         store.create(run, executor.owner(), now.plus(config.lease()));
+        try {
+            started.confirm();
+        } catch (RunJournal.Unrecorded e) {
+            store.finish(runId, new RunOutcome.Failed("stopped unaudited: " + e.getMessage()), Usage.ZERO, now);
+            throw new AgentryException.Unavailable(e.getMessage() + "; the run was not started");
+        }
         metrics.counter("agentry.runs.started", "agent", agent, "trigger", trigger.type())
                 .increment();
         executor.launch(run, plan);

@@ -224,9 +224,15 @@ final class RunState {
         return ledger;
     }
 
-    /** The conversation so far, as a read-only view; model requests take their own copy. */
     /** Where this run's spans go: under its execution's span, or nowhere when tracing is off. */
     private Context trace = Context.root();
+
+    /** What this run handed to the store and the journal and has not yet confirmed. */
+    private final Unconfirmed unconfirmed = new Unconfirmed();
+
+    Unconfirmed unconfirmed() {
+        return unconfirmed;
+    }
 
     void traceUnder(Context context) {
         trace = context;
@@ -236,6 +242,7 @@ final class RunState {
         return trace;
     }
 
+    /** The conversation so far, as a read-only view; model requests take their own copy. */
     List<Message> history() {
         return java.util.Collections.unmodifiableList(history);
     }

@@ -31,6 +31,32 @@ public interface RunStore {
      */
     boolean addStep(String runId, String owner, Step step);
 
+    /**
+     * Hands a step to the store without waiting for its commit, as {@link #addStep} would write it.
+     * Writes handed over are committed in order, with the journal's records handed over before them.
+     */
+    default Pending addStepLater(String runId, String owner, Step step) {
+        boolean added = addStep(runId, owner, step);
+        return () -> added;
+    }
+
+    /** As {@link #start}, without waiting for the commit: for a run just created by this owner. */
+    default Pending startLater(String runId, String owner, Instant startedAt, Instant leaseUntil) {
+        boolean started = start(runId, owner, startedAt, leaseUntil);
+        return () -> started;
+    }
+
+    /** A write handed to the store, not yet known to be committed. */
+    @FunctionalInterface
+    interface Pending {
+        /**
+         * Waits until the write is committed: false when the run was no longer the owner's to run.
+         *
+         * @throws dev.agentry.AgentryException.Unavailable when the store could not be written
+         */
+        boolean written();
+    }
+
     /** Ends a run unless it already ended; returns whether this call ended it. */
     boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt);
 

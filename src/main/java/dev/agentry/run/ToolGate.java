@@ -104,11 +104,12 @@ public class ToolGate {
             int step,
             PolicyEngine.Redactions masks,
             Context trace,
-            Earlier earlier) {
+            Earlier earlier,
+            Unconfirmed unconfirmed) {
 
         /** This scope for what happens inside a call: calls from code nest under the call's span. */
         Scope within(Context context) {
-            return new Scope(runId, plan, deadline, ledger, step, masks, context, earlier);
+            return new Scope(runId, plan, deadline, ledger, step, masks, context, earlier, unconfirmed);
         }
     }
 
@@ -155,7 +156,8 @@ public class ToolGate {
                     index,
                     masks,
                     state.trace(),
-                    state.earlier());
+                    state.earlier(),
+                    state.unconfirmed());
             outcome = checkedCall(scope, tool.get(), request.id(), arguments, Origin.MODEL, started);
         }
         if (outcome.waiting() != null) {
@@ -207,6 +209,7 @@ public class ToolGate {
                             arguments,
                             allow,
                             masks,
+                            new Unconfirmed(),
                             () -> safely(
                                     tool,
                                     new ToolCall(callId, id, arguments),
@@ -229,17 +232,21 @@ public class ToolGate {
     }
 
     /**
-     * Makes an allowed call whose decision and intent are in the journal first, and records its result
-     * after (a model's call: confirmed once its step is committed, see {@link RunJournal#result}). When
-     * they cannot be recorded the call is not made: the journal's exception leaves instead.
+     * Makes an allowed call whose decision and intent are in the journal first, with everything the run
+     * handed over before them ({@code earlier}), and records its result after (a model's call: handed
+     * over before its step, see {@link RunJournal#result}). When they cannot be recorded the call is not
+     * made: the journal's exception leaves instead.
      */
     private Outcome recorded(
             RunJournal.Call call,
             JsonNode arguments,
             Decision.Allow allow,
             PolicyEngine.Redactions masks,
+            Unconfirmed earlier,
             java.util.function.Supplier<ToolResult> send) {
         journal.allowed(call, forStore(masks, arguments), allow);
+        // Committed in order with the intent, so this waits for nothing; it throws if one failed.
+        earlier.confirm();
         long t0 = System.nanoTime();
         ToolResult result = send.get();
         RunJournal.Recorded recorded =
@@ -349,6 +356,7 @@ public class ToolGate {
                         arguments,
                         allow,
                         scope.masks(),
+                        scope.unconfirmed(),
                         () -> invoke(tool, new ToolCall(callId, id, arguments), scope));
             case Decision.Deny deny -> new Outcome(refused(call, deny, deny.reason()), deny);
             case Decision.RequireApproval approval ->
@@ -410,6 +418,7 @@ public class ToolGate {
                         arguments,
                         again,
                         scope.masks(),
+                        scope.unconfirmed(),
                         () -> invoke(
                                 tool, new ToolCall(call.callId(), tool.spec().id(), arguments), scope));
             }

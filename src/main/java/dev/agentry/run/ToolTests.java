@@ -62,7 +62,7 @@ public class ToolTests {
         Run run = Run.queued(RunIds.next(now), agent, arguments, Trigger.toolTest(by.describe()), now);
         Step.ToolStep step;
         try {
-            journal.started(run, by, owner);
+            journal.started(run, by, owner).confirm();
             store.create(run, owner, now.plus(config.lease()));
             store.start(run.id(), owner, now, now.plus(config.lease()));
             step = gate.direct(run.id(), tool, "test_1", arguments, now.plus(TIMEOUT), by);

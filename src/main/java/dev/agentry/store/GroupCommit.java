@@ -28,6 +28,27 @@ public interface GroupCommit {
      */
     int commit(Write write);
 
+    /**
+     * Hands {@code write} to the next group commit without waiting: for a write the caller confirms
+     * later, before anything depends on it. Writes are committed in the order they are handed over.
+     */
+    default Pending commitLater(Write write) {
+        int rows = commit(write);
+        return () -> rows;
+    }
+
+    /** A write handed over, not yet known to be committed. */
+    @FunctionalInterface
+    interface Pending {
+        /**
+         * Waits until the write is committed.
+         *
+         * @return what the write returned
+         * @throws dev.agentry.AgentryException.Unavailable when it could not be committed
+         */
+        int rows();
+    }
+
     /** Commits each write alone, at once, on a connection of its own: for a store without a journal. */
     static GroupCommit alone(DataSource dataSource) {
         return write -> {

@@ -311,11 +311,17 @@ class RunLoopTest {
      * call is sent, a model's answer before the calls it asks for, a tool's result before the model
      * hears of it (the last two are confirmed after their step is committed, not waited for alone).
      */
+    /**
+     * A model request, a model's answer and a tool's result are handed to the journal without waiting
+     * and confirmed before the next tool call is sent (or the run ends): the model may be asked while
+     * one is still being written, but no tool call goes out after a record that failed.
+     */
     @ParameterizedTest
     @CsvSource({
+        "MODEL_REQUEST, 0, model.response policy.decision tool.intent",
+        "MODEL_RESPONSE, 0, model.request policy.decision tool.intent",
         "TOOL_INTENT, 0, model.request model.response",
-        "MODEL_RESPONSE, 0, model.request",
-        "TOOL_RESULT, 1, model.request model.response policy.decision tool.intent"
+        "TOOL_RESULT, 1, model.request model.response policy.decision tool.intent model.request model.response"
     })
     void a_record_that_cannot_be_journaled_stops_the_run_saying_why(RecordType refused, int sent, String recorded) {
         FakeTool say = FakeTool.echo("echo", "say");
@@ -333,6 +339,25 @@ class RunLoopTest {
 
     private List<String> types() {
         return journal.facts().stream().map(fact -> fact.type().id()).toList();
+    }
+
+    @Test
+    void no_tool_call_is_sent_after_a_step_the_store_refused_because_the_run_was_taken_over() {
+        FakeTool say = FakeTool.echo("echo", "say");
+        String runId = startedRun();
+        FakeModel model = new FakeModel(request -> {
+            // Another replica adopts the run while the model thinks: this one's step will not be written.
+            store.renewLeases("node", List.of(runId), Instant.EPOCH);
+            assertThat(store.start(
+                            runId, "other", clock.instant(), clock.instant().plusSeconds(60)))
+                    .isTrue();
+            return new ModelReply("", List.of(new ToolRequest("c1", "echo_say", "{}")), TokenUsage.NONE);
+        });
+
+        assertThatThrownBy(() -> resume(runId, plan(model, say), new RunControl()))
+                .isInstanceOf(RunLoop.LeaseLost.class);
+        assertThat(say.arguments()).isEmpty();
+        assertThat(store.steps(runId)).isEmpty();
     }
 
     @Test

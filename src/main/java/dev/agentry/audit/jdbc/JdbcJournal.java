@@ -49,11 +49,11 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     private static final int MAX_ATTEMPTS = 50;
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final Pending CLOSE = new Pending(List.of(), List.of(), null, null);
+    private static final Queued CLOSE = new Queued(List.of(), List.of(), null, null);
 
     private final DataSource dataSource;
     private final Clock clock;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     /** The last record this process knows of; null until read. Only the writer thread touches it. */
     private Head head;
@@ -64,7 +64,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      * Facts appended together, their data as text, a store write committed with them (or null), and
      * what they became.
      */
-    private record Pending(List<Fact> facts, List<String> data, Write write, CompletableFuture<Written> done) {
+    private record Queued(List<Fact> facts, List<String> data, Write write, CompletableFuture<Written> done) {
 
         /** Statements this needs: one insert per fact, and the write. */
         int statements() {
@@ -97,7 +97,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
 
     @Override
     public Later appendLater(Fact fact) {
-        Pending pending = enqueue(List.of(fact), null);
+        Queued pending = enqueue(List.of(fact), null);
         return () -> await(pending).records().getFirst();
     }
 
@@ -110,12 +110,18 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         return await(enqueue(List.of(), write)).updated();
     }
 
-    private Pending enqueue(List<Fact> facts, Write write) {
+    @Override
+    public GroupCommit.Pending commitLater(Write write) {
+        Queued pending = enqueue(List.of(), write);
+        return () -> await(pending).updated();
+    }
+
+    private Queued enqueue(List<Fact> facts, Write write) {
         if (closed) {
             throw new AgentryException.Unavailable(
                     (facts.isEmpty() ? "the store" : "the audit journal") + " is closed (the service is stopping)");
         }
-        Pending pending = new Pending(
+        Queued pending = new Queued(
                 List.copyOf(facts),
                 facts.stream().map(fact -> Chain.dataText(fact.data())).toList(),
                 write,
@@ -129,7 +135,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      * does not abandon it: the caller still learns whether it became durable, and its interrupt status
      * is kept.
      */
-    private static Written await(Pending pending) {
+    private static Written await(Queued pending) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -152,7 +158,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     }
 
     private void writeUntilClosed() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        List<Queued> batch = new ArrayList<>(MAX_BATCH);
         boolean closing = false;
         while (!closing) {
             try {
@@ -176,7 +182,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         });
     }
 
-    private void write(List<Pending> batch) {
+    private void write(List<Queued> batch) {
         try {
             List<Written> written = commit(batch);
             for (int i = 0; i < batch.size(); i++) {
@@ -196,8 +202,8 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
     }
 
-    private static void fail(List<Pending> batch, Throwable e) {
-        for (Pending pending : batch) {
+    private static void fail(List<Queued> batch, Throwable e) {
+        for (Queued pending : batch) {
             pending.done()
                     .completeExceptionally(new AgentryException.Unavailable(
                             pending.facts().isEmpty()
@@ -228,7 +234,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      * statement alone (a record, or a write) is auto-committed: a transaction of its own would add a
      * BEGIN and a COMMIT, on PostgreSQL a second round trip.
      */
-    private List<Written> commit(List<Pending> batch) throws SQLException, WriteFailed {
+    private List<Written> commit(List<Queued> batch) throws SQLException, WriteFailed {
         boolean alone = batch.size() == 1 && batch.getFirst().statements() == 1;
         boolean records = batch.stream().anyMatch(pending -> !pending.facts().isEmpty());
         try (Connection connection = dataSource.getConnection()) {
@@ -243,7 +249,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                     List<AuditRecord> inserted = records ? insert(connection, batch) : List.of();
                     List<Written> written = new ArrayList<>(batch.size());
                     int next = 0;
-                    for (Pending pending : batch) {
+                    for (Queued pending : batch) {
                         int count = pending.facts().size();
                         written.add(new Written(inserted.subList(next, next + count), storeWrite(connection, pending)));
                         next += count;
@@ -278,7 +284,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
     }
 
-    private static int storeWrite(Connection connection, Pending pending) throws WriteFailed {
+    private static int storeWrite(Connection connection, Queued pending) throws WriteFailed {
         if (pending.write() == null) {
             return 0;
         }
@@ -289,7 +295,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
     }
 
-    private List<AuditRecord> insert(Connection connection, List<Pending> batch) throws SQLException {
+    private List<AuditRecord> insert(Connection connection, List<Queued> batch) throws SQLException {
         Instant at = clock.instant();
         List<AuditRecord> records = new ArrayList<>(batch.size());
         long seq = head.seq();
@@ -297,7 +303,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         int count = batch.stream().mapToInt(pending -> pending.facts().size()).sum();
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO audit_records (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (Pending pending : batch) {
+            for (Queued pending : batch) {
                 for (int i = 0; i < pending.facts().size(); i++) {
                     seq++;
                     Fact fact = pending.facts().get(i);

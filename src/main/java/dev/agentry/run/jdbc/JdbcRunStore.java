@@ -93,26 +93,36 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean start(String runId, String owner, Instant startedAt, Instant leaseUntil) {
-        return grouped(
-                        "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
-                                + " started_at = COALESCE(started_at, ?)"
-                                + " WHERE id = ? AND status IN ('queued', 'running') AND (owner = ? OR lease_until < ?)",
-                        owner,
-                        timestamp(leaseUntil),
-                        timestamp(startedAt),
-                        runId,
-                        owner,
-                        timestamp(startedAt))
-                == 1;
+        return startLater(runId, owner, startedAt, leaseUntil).written();
+    }
+
+    @Override
+    public Pending startLater(String runId, String owner, Instant startedAt, Instant leaseUntil) {
+        GroupCommit.Pending started = groupedLater(
+                "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
+                        + " started_at = COALESCE(started_at, ?)"
+                        + " WHERE id = ? AND status IN ('queued', 'running') AND (owner = ? OR lease_until < ?)",
+                owner,
+                timestamp(leaseUntil),
+                timestamp(startedAt),
+                runId,
+                owner,
+                timestamp(startedAt));
+        return () -> started.rows() == 1;
     }
 
     @Override
     public boolean addStep(String runId, String owner, Step step) {
+        return addStepLater(runId, owner, step).written();
+    }
+
+    @Override
+    public Pending addStepLater(String runId, String owner, Step step) {
         String ours = " FROM runs WHERE id = ? AND status = 'running' AND owner = ?";
-        int added =
+        GroupCommit.Pending added =
                 switch (step) {
                     case Step.ModelStep model ->
-                        grouped(
+                        groupedLater(
                                 "INSERT INTO run_steps (run_id, idx, type, result, status, started_at, duration_ms,"
                                         + " input_tokens, output_tokens) SELECT ?, ?, 'model', ?, 'ok', ?, ?, ?, ?"
                                         + ours,
@@ -126,7 +136,7 @@ public final class JdbcRunStore implements RunStore {
                                 runId,
                                 owner);
                     case Step.ToolStep tool ->
-                        grouped(
+                        groupedLater(
                                 "INSERT INTO run_steps (run_id, idx, type, tool, call_id, arguments, result, status, started_at,"
                                         + " duration_ms, decision) SELECT ?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?, ?"
                                         + ours,
@@ -143,7 +153,7 @@ public final class JdbcRunStore implements RunStore {
                                 runId,
                                 owner);
                 };
-        return added == 1;
+        return () -> added.rows() == 1;
     }
 
     @Override
@@ -524,6 +534,10 @@ public final class JdbcRunStore implements RunStore {
 
     private int grouped(String sql, Object... parameters) {
         return commits.commit(connection -> execute(connection, sql, parameters));
+    }
+
+    private GroupCommit.Pending groupedLater(String sql, Object... parameters) {
+        return commits.commitLater(connection -> execute(connection, sql, parameters));
     }
 
     private int update(String sql, Object... parameters) {

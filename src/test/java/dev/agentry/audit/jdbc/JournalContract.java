@@ -227,6 +227,36 @@ abstract class JournalContract {
     }
 
     @Test
+    void writes_handed_over_without_waiting_are_committed_before_what_follows_them() throws Exception {
+        createProbeTable();
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            assertThat(journal.commit(probe(1))).isEqualTo(1);
+            Future<Integer> held = holdWriter(journal, callers, release);
+            GroupCommit.Pending added = journal.commitLater(probe(2));
+            GroupCommit.Pending refused = journal.commitLater(probe(1));
+            Future<AuditRecord> after = callers.submit(() -> journal.append(fact(0)));
+            Thread.sleep(100);
+            release.countDown();
+
+            assertThat(held.get()).isZero();
+            assertThat(after.get().seq()).isEqualTo(1);
+            // Once a record handed over after them is durable, both writes are decided.
+            assertThat(probes()).containsExactly(1, 2);
+            assertThat(added.rows()).isEqualTo(1);
+            assertThatThrownBy(refused::rows)
+                    .isInstanceOf(AgentryException.Unavailable.class)
+                    .hasMessageStartingWith("the store could not be written: ");
+        } finally {
+            release.countDown();
+            callers.shutdown();
+            journal.close();
+        }
+    }
+
+    @Test
     void a_store_write_that_finds_the_database_gone_fails_its_whole_commit_without_retrying_each() throws Exception {
         JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();

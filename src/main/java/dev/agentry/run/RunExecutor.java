@@ -242,10 +242,16 @@ public class RunExecutor {
             if (outcome instanceof RunOutcome.AwaitingApproval waiting) {
                 resumeAfter = park(runId, plan.agent().name(), waiting);
                 outcome = null;
-            } else if (store.finish(runId, outcome, state.usage().withCost(plan.price()), endedAt)) {
-                recordEnd(runId, plan.agent().name(), outcome, state.usage().withCost(plan.price()));
             } else {
-                outcome = null;
+                Usage usage = state.usage().withCost(plan.price());
+                if (!store.finish(
+                        runId,
+                        outcome,
+                        usage,
+                        endedAt,
+                        journal.ended(runId, plan.agent().name(), outcome, usage))) {
+                    outcome = null;
+                }
             }
         } catch (RunLoop.HandedOver e) {
             release(runId, plan.agent().name());
@@ -346,20 +352,9 @@ public class RunExecutor {
 
     private void finishQuietly(String runId, String agent, RunOutcome outcome, Usage usage) {
         try {
-            if (store.finish(runId, outcome, usage, clock.instant())) {
-                recordEnd(runId, agent, outcome, usage);
-            }
+            store.finish(runId, outcome, usage, clock.instant(), journal.ended(runId, agent, outcome, usage));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not record the end of run %s; it will be resumed when its lease lapses", runId);
-        }
-    }
-
-    /** Records a run's end; the store already holds it, so a journal that fails now is logged, not fatal. */
-    private void recordEnd(String runId, String agent, RunOutcome outcome, Usage usage) {
-        try {
-            journal.ended(runId, agent, outcome, usage);
-        } catch (RunJournal.Unrecorded e) {
-            LOG.errorf("The end of run %s is in the run store but not in the audit journal: %s", runId, e.getMessage());
         }
     }
 

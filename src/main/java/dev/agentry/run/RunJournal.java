@@ -90,7 +90,8 @@ public class RunJournal {
         append(RecordType.RUN_CANCELLED, runId, agent, actor, Chain.object());
     }
 
-    void ended(String runId, String agent, RunOutcome outcome, Usage usage) {
+    /** The run's end, recorded by the store in the commit that ends the run (see {@link RunStore#finish}). */
+    Fact ended(String runId, String agent, RunOutcome outcome, Usage usage) {
         ObjectNode data = Chain.object().put("status", outcome.status().id());
         data.put("output", outcome.outputOrNull()).put("error", outcome.errorOrNull());
         data.putObject("usage")
@@ -99,7 +100,7 @@ public class RunJournal {
                 .put("inputTokens", usage.inputTokens())
                 .put("outputTokens", usage.outputTokens())
                 .put("costUsd", usage.costUsd());
-        append(RecordType.RUN_ENDED, runId, agent, Actor.SYSTEM, data);
+        return new Fact(RecordType.RUN_ENDED, runId, agent, Actor.SYSTEM, data);
     }
 
     /** The request about to be sent to the model, handed over without waiting. */

@@ -1,5 +1,6 @@
 package dev.agentry.run;
 
+import dev.agentry.audit.Fact;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -59,6 +60,12 @@ public interface RunStore {
 
     /** Ends a run unless it already ended; returns whether this call ended it. */
     boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt);
+
+    /**
+     * Ends a run unless it already ended, and records {@code ended} in the audit journal in the same
+     * commit when this call ended it: both, or neither.
+     */
+    boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt, Fact ended);
 
     Optional<Run> find(String runId);
 

@@ -75,13 +75,7 @@ public class ToolTests {
                 ? new RunOutcome.Succeeded(step.result().modelText())
                 : new RunOutcome.Failed(step.result().modelText());
         Usage usage = Usage.ZERO.plusToolCall();
-        if (store.finish(run.id(), outcome, usage, clock.instant())) {
-            try {
-                journal.ended(run.id(), agent, outcome, usage);
-            } catch (RunJournal.Unrecorded e) {
-                throw new dev.agentry.AgentryException.Unavailable(e.getMessage());
-            }
-        }
+        store.finish(run.id(), outcome, usage, clock.instant(), journal.ended(run.id(), agent, outcome, usage));
         return new RunService.Snapshot(store.find(run.id()).orElseThrow(), store.steps(run.id()));
     }
 }

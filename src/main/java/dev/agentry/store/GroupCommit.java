@@ -1,6 +1,7 @@
 package dev.agentry.store;
 
 import dev.agentry.AgentryException;
+import dev.agentry.audit.Fact;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -49,13 +50,35 @@ public interface GroupCommit {
         int rows();
     }
 
-    /** Commits each write alone, at once, on a connection of its own: for a store without a journal. */
+    /**
+     * Commits {@code write} and, in the same transaction, appends {@code ifWritten} to the audit journal
+     * when the write changed a row: for the record of a change that may not happen (a run's end, which
+     * a cancel may have written first). Both are durable when this returns, or neither is.
+     *
+     * @return what the write returned
+     * @throws dev.agentry.AgentryException.Unavailable when they could not be committed
+     */
+    int commitRecorded(Write write, Fact ifWritten);
+
+    /**
+     * Commits each write alone, at once, on a connection of its own: for a store without a journal,
+     * which therefore cannot {@link #commitRecorded record} with a write.
+     */
     static GroupCommit alone(DataSource dataSource) {
-        return write -> {
-            try (Connection connection = dataSource.getConnection()) {
-                return write.write(connection);
-            } catch (SQLException e) {
-                throw new AgentryException.Unavailable("the store could not be written: " + e.getMessage());
+        return new GroupCommit() {
+            @Override
+            public int commit(Write write) {
+                try (Connection connection = dataSource.getConnection()) {
+                    return write.write(connection);
+                } catch (SQLException e) {
+                    throw new AgentryException.Unavailable("the store could not be written: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public int commitRecorded(Write write, Fact ifWritten) {
+                throw new UnsupportedOperationException("a store without a journal records no "
+                        + ifWritten.type().id());
             }
         };
     }

@@ -115,6 +115,12 @@ class LoopBench {
         }
 
         @Override
+        public boolean finish(
+                String runId, RunOutcome outcome, Usage usage, Instant endedAt, dev.agentry.audit.Fact ended) {
+            return finish(runId, outcome, usage, endedAt);
+        }
+
+        @Override
         public Optional<Run> find(String runId) {
             return Optional.empty();
         }

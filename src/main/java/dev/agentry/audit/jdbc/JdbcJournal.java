@@ -49,7 +49,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     private static final int MAX_ATTEMPTS = 50;
 
     private static final String DUPLICATE_KEY = "23505";
-    private static final Queued CLOSE = new Queued(List.of(), List.of(), null, null);
+    private static final Queued CLOSE = new Queued(List.of(), List.of(), null, false, null);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -61,14 +61,20 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     private volatile boolean closed;
 
     /**
-     * Facts appended together, their data as text, a store write committed with them (or null), and
-     * what they became.
+     * Facts appended together, their data as text, a store write committed with them (or null), whether
+     * the facts are recorded only if the write changes a row, and what they became.
      */
-    private record Queued(List<Fact> facts, List<String> data, Write write, CompletableFuture<Written> done) {
+    private record Queued(
+            List<Fact> facts, List<String> data, Write write, boolean onlyIfWritten, CompletableFuture<Written> done) {
 
         /** Statements this needs: one insert per fact, and the write. */
         int statements() {
             return facts.size() + (write == null ? 0 : 1);
+        }
+
+        /** Whether its facts are recorded, given the rows its write changed. */
+        boolean recorded(int updated) {
+            return !onlyIfWritten || updated > 0;
         }
     }
 
@@ -92,12 +98,12 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      */
     @Override
     public List<AuditRecord> appendAll(List<Fact> facts) {
-        return await(enqueue(facts, null)).records();
+        return await(enqueue(facts, null, false)).records();
     }
 
     @Override
     public Later appendLater(Fact fact) {
-        Queued pending = enqueue(List.of(fact), null);
+        Queued pending = enqueue(List.of(fact), null, false);
         return () -> await(pending).records().getFirst();
     }
 
@@ -107,16 +113,22 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
      */
     @Override
     public int commit(Write write) {
-        return await(enqueue(List.of(), write)).updated();
+        return await(enqueue(List.of(), write, false)).updated();
+    }
+
+    /** {@inheritDoc} A failure names the journal: the fact may be what failed. */
+    @Override
+    public int commitRecorded(Write write, Fact ifWritten) {
+        return await(enqueue(List.of(ifWritten), write, true)).updated();
     }
 
     @Override
     public GroupCommit.Pending commitLater(Write write) {
-        Queued pending = enqueue(List.of(), write);
+        Queued pending = enqueue(List.of(), write, false);
         return () -> await(pending).updated();
     }
 
-    private Queued enqueue(List<Fact> facts, Write write) {
+    private Queued enqueue(List<Fact> facts, Write write, boolean onlyIfWritten) {
         if (closed) {
             throw new AgentryException.Unavailable(
                     (facts.isEmpty() ? "the store" : "the audit journal") + " is closed (the service is stopping)");
@@ -125,6 +137,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                 List.copyOf(facts),
                 facts.stream().map(fact -> Chain.dataText(fact.data())).toList(),
                 write,
+                onlyIfWritten,
                 new CompletableFuture<>());
         queue.add(pending);
         return pending;
@@ -246,18 +259,25 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                     connection.setAutoCommit(false);
                 }
                 try {
-                    List<AuditRecord> inserted = records ? insert(connection, batch) : List.of();
+                    // The store's writes first: a fact recorded only if its write changed a row needs to know.
+                    int[] updated = new int[batch.size()];
+                    for (int i = 0; i < batch.size(); i++) {
+                        updated[i] = storeWrite(connection, batch.get(i));
+                    }
+                    List<AuditRecord> inserted = records ? insert(connection, batch, updated) : List.of();
                     List<Written> written = new ArrayList<>(batch.size());
                     int next = 0;
-                    for (Queued pending : batch) {
-                        int count = pending.facts().size();
-                        written.add(new Written(inserted.subList(next, next + count), storeWrite(connection, pending)));
+                    for (int i = 0; i < batch.size(); i++) {
+                        Queued pending = batch.get(i);
+                        int count =
+                                pending.recorded(updated[i]) ? pending.facts().size() : 0;
+                        written.add(new Written(inserted.subList(next, next + count), updated[i]));
                         next += count;
                     }
                     if (!alone) {
                         connection.commit();
                     }
-                    if (records) {
+                    if (!inserted.isEmpty()) {
                         head = new Head(
                                 inserted.getLast().seq(), inserted.getLast().hash());
                     }
@@ -295,15 +315,26 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
     }
 
-    private List<AuditRecord> insert(Connection connection, List<Queued> batch) throws SQLException {
+    /** Inserts the batch's facts as the next records, leaving out those whose write changed nothing. */
+    private List<AuditRecord> insert(Connection connection, List<Queued> batch, int[] updated) throws SQLException {
         Instant at = clock.instant();
         List<AuditRecord> records = new ArrayList<>(batch.size());
         long seq = head.seq();
         String prev = head.hash();
-        int count = batch.stream().mapToInt(pending -> pending.facts().size()).sum();
+        int count = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            count += batch.get(i).recorded(updated[i]) ? batch.get(i).facts().size() : 0;
+        }
+        if (count == 0) {
+            return records;
+        }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO audit_records (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (Queued pending : batch) {
+            for (int p = 0; p < batch.size(); p++) {
+                Queued pending = batch.get(p);
+                if (!pending.recorded(updated[p])) {
+                    continue;
+                }
                 for (int i = 0; i < pending.facts().size(); i++) {
                     seq++;
                     Fact fact = pending.facts().get(i);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.agentry.AgentryException;
+import dev.agentry.audit.Fact;
 import dev.agentry.model.TokenUsage;
 import dev.agentry.model.ToolRequest;
 import dev.agentry.run.Run;
@@ -158,23 +159,32 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt) {
+        return commits.commit(finishing(runId, outcome, usage, endedAt)) == 1;
+    }
+
+    @Override
+    public boolean finish(String runId, RunOutcome outcome, Usage usage, Instant endedAt, Fact ended) {
+        return commits.commitRecorded(finishing(runId, outcome, usage, endedAt), ended) == 1;
+    }
+
+    private static GroupCommit.Write finishing(String runId, RunOutcome outcome, Usage usage, Instant endedAt) {
         String output = outcome.outputOrNull();
         String error = outcome.errorOrNull();
-        return grouped(
-                        "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
-                                + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
-                                + " WHERE id = ? AND status IN " + ACTIVE,
-                        outcome.status().id(),
-                        output == null ? null : truncate(output, MAX_PAYLOAD),
-                        error == null ? null : truncate(error, MAX_ERROR),
-                        timestamp(endedAt),
-                        usage.modelCalls(),
-                        usage.toolCalls(),
-                        usage.inputTokens(),
-                        usage.outputTokens(),
-                        usage.costUsd(),
-                        runId)
-                == 1;
+        return connection -> execute(
+                connection,
+                "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
+                        + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
+                        + " WHERE id = ? AND status IN " + ACTIVE,
+                outcome.status().id(),
+                output == null ? null : truncate(output, MAX_PAYLOAD),
+                error == null ? null : truncate(error, MAX_ERROR),
+                timestamp(endedAt),
+                usage.modelCalls(),
+                usage.toolCalls(),
+                usage.inputTokens(),
+                usage.outputTokens(),
+                usage.costUsd(),
+                runId);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.agentry.AgentryException;
 import dev.agentry.access.Actor;
 import dev.agentry.audit.AuditQuery;
 import dev.agentry.audit.AuditRecord;
+import dev.agentry.audit.AuditStore;
 import dev.agentry.audit.Chain;
 import dev.agentry.audit.Fact;
 import dev.agentry.audit.RecordType;
@@ -249,6 +250,56 @@ abstract class JournalContract {
             assertThatThrownBy(refused::rows)
                     .isInstanceOf(AgentryException.Unavailable.class)
                     .hasMessageStartingWith("the store could not be written: ");
+        } finally {
+            release.countDown();
+            callers.shutdown();
+            journal.close();
+        }
+    }
+
+    /** A store write that deletes {@code n} from the test's table: it changes a row only if {@code n} is there. */
+    private static GroupCommit.Write unprobe(int n) {
+        return connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM group_probe WHERE n = ?")) {
+                delete.setInt(1, n);
+                return delete.executeUpdate();
+            }
+        };
+    }
+
+    @Test
+    void a_fact_recorded_with_a_write_is_left_out_when_the_write_changes_nothing() throws Exception {
+        createProbeTable();
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            assertThat(journal.commit(probe(1))).isEqualTo(1);
+            assertThat(journal.commitRecorded(unprobe(2), fact(0))).isZero();
+            assertThat(journal.head()).isEqualTo(new AuditStore.Head(0, Chain.GENESIS));
+            // In one batch: a record, a write that changes nothing, one that does, and a record after them.
+            Future<Integer> held = holdWriter(journal, callers, release);
+            Future<AuditRecord> first = callers.submit(() -> journal.append(fact(1)));
+            Thread.sleep(50);
+            Future<Integer> nothing = callers.submit(() -> journal.commitRecorded(unprobe(3), fact(2)));
+            Thread.sleep(50);
+            Future<Integer> something = callers.submit(() -> journal.commitRecorded(unprobe(1), fact(3)));
+            Thread.sleep(50);
+            Future<AuditRecord> last = callers.submit(() -> journal.append(fact(4)));
+            Thread.sleep(100);
+            release.countDown();
+
+            assertThat(held.get()).isZero();
+            assertThat(nothing.get()).isZero();
+            assertThat(something.get()).isEqualTo(1);
+            assertThat(first.get().seq()).isEqualTo(1);
+            assertThat(last.get().seq()).isEqualTo(3);
+            List<AuditRecord> records = new ArrayList<>();
+            journal.scan(1, Long.MAX_VALUE, records::add, checkpoint -> {});
+            assertThat(records).extracting(AuditRecord::runId).containsExactly("run_1", "run_3", "run_4");
+            assertThat(records.get(1).prev()).isEqualTo(records.get(0).hash());
+            assertThat(records.get(2).prev()).isEqualTo(records.get(1).hash());
+            assertThat(probes()).isEmpty();
         } finally {
             release.countDown();
             callers.shutdown();

@@ -1,8 +1,8 @@
 package dev.agentry.run.jdbc;
 
+import dev.agentry.audit.GroupCommit;
 import dev.agentry.run.ApprovalStore;
 import dev.agentry.run.RunStore;
-import dev.agentry.store.GroupCommit;
 import dev.agentry.store.StoreDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

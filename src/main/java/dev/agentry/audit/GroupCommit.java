@@ -1,7 +1,6 @@
-package dev.agentry.store;
+package dev.agentry.audit;
 
 import dev.agentry.AgentryException;
-import dev.agentry.audit.Fact;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;

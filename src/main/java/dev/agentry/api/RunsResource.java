@@ -142,6 +142,7 @@ public class RunsResource {
         RunQuery query = query(agent, status, limit, null);
         long lasting = streamSeconds(seconds);
         StreamQuota.Permit permit = streams.acquire(Callers.of(identity).actor().id());
+        opened(sink, sse, permit);
         Thread.ofVirtual().name("sse-runs").start(() -> {
             try (permit;
                     SseEventSink out = sink) {
@@ -248,6 +249,7 @@ public class RunsResource {
     public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
         require(id);
         StreamQuota.Permit permit = streams.acquire(Callers.of(identity).actor().id());
+        opened(sink, sse, permit);
         Thread.ofVirtual().name("sse-" + id).start(() -> {
             try (permit) {
                 stream(id, sink, sse);
@@ -343,6 +345,21 @@ public class RunsResource {
             OutboundSseEvent event = sse.newEventBuilder().name(name).data(text).build();
             emit(out, event);
             quietSince = System.nanoTime();
+        }
+    }
+
+    /**
+     * Writes the stream's head from the request's own thread, before a thread of ours sends anything:
+     * RESTEasy writes the head after the resource method returns unless it is written already, and a
+     * first event sent at that moment from another thread failed the stream ("Response head already
+     * sent"). A client that went away meanwhile gives its permit back.
+     */
+    private static void opened(SseEventSink sink, Sse sse, StreamQuota.Permit permit) {
+        try {
+            emit(sink, sse.newEventBuilder().comment("stream opened").build());
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
         }
     }
 

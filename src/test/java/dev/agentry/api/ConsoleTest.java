@@ -99,7 +99,7 @@ class ConsoleTest {
                 .statusCode(200)
                 .extract()
                 .asString();
-        assertThat(events).startsWith("event:runs").contains(id);
+        assertThat(events).startsWith(":stream opened\n\nevent:runs").contains(id);
         given().get("/v1/runs/stream?seconds=0").then().statusCode(400);
     }
 

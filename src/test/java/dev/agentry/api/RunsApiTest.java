@@ -292,6 +292,32 @@ class RunsApiTest {
         assertThat(end.getString("output")).isEqualTo("streamed");
     }
 
+    /**
+     * The stream of an ended run sends everything at once, from a thread of its own, while RESTEasy is
+     * still answering the request: each of many streams must still arrive whole.
+     */
+    @Test
+    void every_event_stream_of_an_ended_run_arrives_whole() throws Exception {
+        String id = runToEnd("echo-agent", script("{\"answer\": \"done\"}")).getString("id");
+        String url = io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/v1/runs/" + id
+                + "/events";
+
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<ServerSentEvents.Event>>> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                streams.add(readers.submit(() -> ServerSentEvents.read(url, Duration.ofSeconds(20))));
+            }
+            for (java.util.concurrent.Future<List<ServerSentEvents.Event>> stream : streams) {
+                assertThat(stream.get())
+                        .extracting(ServerSentEvents.Event::name)
+                        .containsExactly("status", "step", "end");
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
     @Test
     void secrets_never_reach_the_run_record() {
         JsonPath run = runToEnd(

@@ -113,10 +113,6 @@ public record SandboxProfile(
      *     by default {@value #DEFAULT_MAX_EXECUTIONS}, since a worker's JIT takes tens of thousands of
      *     executions to settle (the JVM compiles the engine's per-context set-up only as contexts are
      *     made), and a replacement costs half a minute of CPU to get there again
-     */
-    /**
-     * The workers of a profile.
-     *
      * @param perAgent each agent gets workers of its own (a pool of {@code size} per agent that runs
      *     code), so that a worker compromised by one agent's code never sees another agent's; costs a
      *     JVM per worker per agent

@@ -3,6 +3,7 @@ package dev.agentry.audit;
 import dev.agentry.AgentryException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -47,6 +48,15 @@ public interface GroupCommit {
          * @throws dev.agentry.AgentryException.Unavailable when it could not be committed
          */
         int rows();
+
+        /**
+         * Calls {@code then} with what the write returned once it is committed, on the thread that
+         * committed it (at once when it already is), and never when it failed: {@code then} must be
+         * quick and must not block.
+         */
+        default void whenCommitted(IntConsumer then) {
+            then.accept(rows());
+        }
     }
 
     /**

@@ -351,18 +351,19 @@ public class RunLoop {
     }
 
     /**
-     * Hands {@code step} to the store after its journal record, without waiting; once confirmed, it is
-     * published to the run's followers, or the run stops if it was no longer this replica's.
+     * Hands {@code step} to the store after its journal record, without waiting. The run's followers
+     * see it as soon as it is committed (not when the run next confirms, which may be after a long
+     * model call); the run stops at its confirmation if it was no longer this replica's.
      */
     private void commitLater(Execution execution, Step step, RunJournal.Recorded record) {
         String runId = execution.state().runId();
         RunStore.Pending pending = store.addStepLater(runId, execution.owner(), step);
+        pending.whenWritten(() -> events.publish(new RunEvent.StepAdded(runId, step)));
         execution.state().unconfirmed().add(() -> {
             record.confirm();
             if (!pending.written()) {
                 throw new LeaseLost(runId);
             }
-            events.publish(new RunEvent.StepAdded(runId, step));
         });
     }
 

@@ -56,6 +56,16 @@ public interface RunStore {
          * @throws dev.agentry.AgentryException.Unavailable when the store could not be written
          */
         boolean written();
+
+        /**
+         * Runs {@code then} once the write is committed and changed the run, on the thread that
+         * committed it (at once when it already is): {@code then} must be quick and must not block.
+         */
+        default void whenWritten(Runnable then) {
+            if (written()) {
+                then.run();
+            }
+        }
     }
 
     /** Ends a run unless it already ended; returns whether this call ended it. */

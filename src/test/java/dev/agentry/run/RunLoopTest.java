@@ -14,6 +14,7 @@ import dev.agentry.agent.AgentDefinition;
 import dev.agentry.agent.Limits;
 import dev.agentry.asset.Redactor;
 import dev.agentry.audit.RecordType;
+import dev.agentry.audit.jdbc.JdbcJournal;
 import dev.agentry.fixtures.RecordingJournal;
 import dev.agentry.model.Message;
 import dev.agentry.model.ModelReply;
@@ -307,14 +308,10 @@ class RunLoopTest {
     }
 
     /**
-     * A record that cannot be written stops the run before anything acts on it: an intent before its
-     * call is sent, a model's answer before the calls it asks for, a tool's result before the model
-     * hears of it (the last two are confirmed after their step is committed, not waited for alone).
-     */
-    /**
-     * A model request, a model's answer and a tool's result are handed to the journal without waiting
-     * and confirmed before the next tool call is sent (or the run ends): the model may be asked while
-     * one is still being written, but no tool call goes out after a record that failed.
+     * A record that cannot be written stops the run before any tool call goes out after it. An intent
+     * is waited for; a model request, a model's answer and a tool's result are handed to the journal
+     * without waiting and confirmed before the next tool call is sent (or the run ends), so the model
+     * may be asked while one of them is still being written.
      */
     @ParameterizedTest
     @CsvSource({
@@ -358,6 +355,52 @@ class RunLoopTest {
                 .isInstanceOf(RunLoop.LeaseLost.class);
         assertThat(say.arguments()).isEmpty();
         assertThat(store.steps(runId)).isEmpty();
+    }
+
+    /**
+     * Steps are handed to the store without waiting; a follower of the run (an event stream) sees each
+     * as soon as it is committed, not only when the run next confirms, after the model's next answer.
+     */
+    @Test
+    void followers_see_a_tool_step_while_the_model_is_still_thinking() throws Exception {
+        FakeTool say = FakeTool.echo("echo", "say");
+        String runId = startedRun();
+        RunEvents events = new RunEvents();
+        List<Integer> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> publishedWhenAsked = new java.util.ArrayList<>();
+        FakeModel model = new FakeModel(
+                request -> new ModelReply("", List.of(new ToolRequest("c1", "echo_say", "{}")), TokenUsage.NONE),
+                request -> {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (published.size() < 2 && System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    publishedWhenAsked.addAll(published);
+                    return new ModelReply("done", List.of(), TokenUsage.NONE);
+                });
+        try (JdbcJournal writer = new JdbcJournal(database.dataSource(), clock);
+                AutoCloseable subscription = events.subscribe(runId, event -> {
+                    if (event instanceof RunEvent.StepAdded added) {
+                        published.add(added.step().index());
+                    }
+                })) {
+            JdbcRunStore grouped = new JdbcRunStore(database.dataSource(), false, writer);
+            RunPlan plan = plan(model, say);
+            RunState state = RunState.of(runId, plan, clock.instant().plusSeconds(60), null, List.of());
+            RunLoop loop = new RunLoop(
+                    grouped,
+                    events,
+                    new ToolGate(policy, redactor, new RunJournal(journal), clock),
+                    new RunJournal(journal),
+                    redactor,
+                    clock);
+
+            RunOutcome outcome =
+                    loop.run(new RunLoop.Execution(state, new RunControl(), "node", Duration.ofSeconds(60)));
+
+            assertThat(outcome).isEqualTo(new RunOutcome.Succeeded("done"));
+        }
+        assertThat(publishedWhenAsked).containsExactly(1, 2);
     }
 
     @Test

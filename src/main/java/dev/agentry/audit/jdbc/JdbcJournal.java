@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -125,7 +126,17 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     @Override
     public GroupCommit.Pending commitLater(Write write) {
         Queued pending = enqueue(List.of(), write, false);
-        return () -> await(pending).updated();
+        return new GroupCommit.Pending() {
+            @Override
+            public int rows() {
+                return await(pending).updated();
+            }
+
+            @Override
+            public void whenCommitted(IntConsumer then) {
+                pending.done().thenAccept(written -> then.accept(written.updated()));
+            }
+        };
     }
 
     private Queued enqueue(List<Fact> facts, Write write, boolean onlyIfWritten) {

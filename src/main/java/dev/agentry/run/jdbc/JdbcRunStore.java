@@ -154,7 +154,21 @@ public final class JdbcRunStore implements RunStore {
                                 runId,
                                 owner);
                 };
-        return () -> added.rows() == 1;
+        return new Pending() {
+            @Override
+            public boolean written() {
+                return added.rows() == 1;
+            }
+
+            @Override
+            public void whenWritten(Runnable then) {
+                added.whenCommitted(rows -> {
+                    if (rows == 1) {
+                        then.run();
+                    }
+                });
+            }
+        };
     }
 
     @Override

@@ -47,6 +47,28 @@ public final class JdbcRunStore implements RunStore {
                     + "created_at, started_at, ended_at, model_calls, tool_calls, input_tokens, output_tokens, cost_usd";
     private static final String ACTIVE = "('queued', 'running', 'awaiting_approval')";
 
+    /**
+     * A run's status where a statement also names the run's id: compared by value, through no index.
+     * With {@code status IN (...)} beside {@code id = ?}, H2 chose the index on (status, id), whose IN
+     * list it reads row by row, so every start, end and lease renewal read every active run (a fifth of
+     * the journal writer's time with 1,000 runs in flight). Wrapped, only the primary key applies.
+     */
+    private static final String STATUS_OF_ID = "TRIM(status)";
+
+    /** Starts a run under an owner's lease: the owner's own, or one that lapsed. */
+    static final String START = "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
+            + " started_at = COALESCE(started_at, ?) WHERE id = ? AND " + STATUS_OF_ID + " IN ('queued', 'running')"
+            + " AND (owner = ? OR lease_until < ?)";
+
+    /** Ends a run that has not ended. */
+    static final String FINISH = "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
+            + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
+            + " WHERE id = ? AND " + STATUS_OF_ID + " IN " + ACTIVE;
+
+    /** Extends the lease of a run its owner executes. */
+    static final String RENEW = "UPDATE runs SET lease_until = ? WHERE id = ? AND owner = ? AND " + STATUS_OF_ID
+            + " IN ('queued', 'running')";
+
     private final DataSource dataSource;
     /** Where the writes on every run's path (create, start, each step, finish) are committed. */
     private final GroupCommit commits;
@@ -100,15 +122,7 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public Pending startLater(String runId, String owner, Instant startedAt, Instant leaseUntil) {
         GroupCommit.Pending started = groupedLater(
-                "UPDATE runs SET status = 'running', owner = ?, lease_until = ?,"
-                        + " started_at = COALESCE(started_at, ?)"
-                        + " WHERE id = ? AND status IN ('queued', 'running') AND (owner = ? OR lease_until < ?)",
-                owner,
-                timestamp(leaseUntil),
-                timestamp(startedAt),
-                runId,
-                owner,
-                timestamp(startedAt));
+                START, owner, timestamp(leaseUntil), timestamp(startedAt), runId, owner, timestamp(startedAt));
         return () -> started.rows() == 1;
     }
 
@@ -186,9 +200,7 @@ public final class JdbcRunStore implements RunStore {
         String error = outcome.errorOrNull();
         return connection -> execute(
                 connection,
-                "UPDATE runs SET status = ?, output = ?, error = ?, ended_at = ?, model_calls = ?,"
-                        + " tool_calls = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?, lease_until = NULL"
-                        + " WHERE id = ? AND status IN " + ACTIVE,
+                FINISH,
                 outcome.status().id(),
                 output == null ? null : truncate(output, MAX_PAYLOAD),
                 error == null ? null : truncate(error, MAX_ERROR),
@@ -281,9 +293,8 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void renewLeases(String owner, List<String> runIds, Instant leaseUntil) {
-        String sql = "UPDATE runs SET lease_until = ? WHERE id = ? AND owner = ? AND status IN ('queued', 'running')";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(RENEW)) {
             for (String runId : runIds) {
                 bind(statement, timestamp(leaseUntil), runId, owner);
                 statement.addBatch();

@@ -26,11 +26,12 @@ public interface Journal {
     }
 
     /**
-     * Appends a fact without waiting until it is durable: for a fact whose effect has already happened
-     * (a model's answer, a tool's result) and that the caller follows with a durable write of its own
-     * (the step that holds it). The journal commits in the order things are handed to it, so once that
-     * write returns the record has been committed too, and {@link Later#record()} answers at once. A
-     * caller asks it before going on, so a record that could not be written still stops what needed it.
+     * Appends a fact without waiting until it is durable: for a fact that nothing outside depends on
+     * until the caller's next durable write (a model request, a model's answer, a tool's result, a
+     * run's start before its row). The journal commits in the order things are handed to it, so once
+     * that later write returns the record has been committed too, and {@link Later#record()} answers
+     * at once. A caller asks it before anything depends on the fact (a tool call is sent, a run ends),
+     * so a record that could not be written still stops what needed it.
      */
     default Later appendLater(Fact fact) {
         AuditRecord record = append(fact);

@@ -358,6 +358,24 @@ class RunLoopTest {
     }
 
     /**
+     * Runs {@code runId} to its end as the service does: the store commits through the journal's
+     * writer, so steps are committed while the loop goes on.
+     */
+    private RunOutcome runGrouped(String runId, RunPlan plan, RunEvents events) {
+        try (JdbcJournal writer = new JdbcJournal(database.dataSource(), clock)) {
+            RunState state = RunState.of(runId, plan, clock.instant().plusSeconds(60), null, List.of());
+            RunLoop loop = new RunLoop(
+                    new JdbcRunStore(database.dataSource(), false, writer),
+                    events,
+                    new ToolGate(policy, redactor, new RunJournal(journal), clock),
+                    new RunJournal(journal),
+                    redactor,
+                    clock);
+            return loop.run(new RunLoop.Execution(state, new RunControl(), "node", Duration.ofSeconds(60)));
+        }
+    }
+
+    /**
      * Steps are handed to the store without waiting; a follower of the run (an event stream) sees each
      * as soon as it is committed, not only when the run next confirms, after the model's next answer.
      */
@@ -378,52 +396,36 @@ class RunLoopTest {
                     publishedWhenAsked.addAll(published);
                     return new ModelReply("done", List.of(), TokenUsage.NONE);
                 });
-        try (JdbcJournal writer = new JdbcJournal(database.dataSource(), clock);
-                AutoCloseable subscription = events.subscribe(runId, event -> {
-                    if (event instanceof RunEvent.StepAdded added) {
-                        published.add(added.step().index());
-                    }
-                })) {
-            JdbcRunStore grouped = new JdbcRunStore(database.dataSource(), false, writer);
-            RunPlan plan = plan(model, say);
-            RunState state = RunState.of(runId, plan, clock.instant().plusSeconds(60), null, List.of());
-            RunLoop loop = new RunLoop(
-                    grouped,
-                    events,
-                    new ToolGate(policy, redactor, new RunJournal(journal), clock),
-                    new RunJournal(journal),
-                    redactor,
-                    clock);
-
-            RunOutcome outcome =
-                    loop.run(new RunLoop.Execution(state, new RunControl(), "node", Duration.ofSeconds(60)));
-
-            assertThat(outcome).isEqualTo(new RunOutcome.Succeeded("done"));
+        RunOutcome outcome;
+        try (AutoCloseable subscription = events.subscribe(runId, event -> {
+            if (event instanceof RunEvent.StepAdded added) {
+                published.add(added.step().index());
+            }
+        })) {
+            outcome = runGrouped(runId, plan(model, say), events);
         }
+
+        assertThat(outcome).isEqualTo(new RunOutcome.Succeeded("done"));
         assertThat(publishedWhenAsked).containsExactly(1, 2);
     }
 
+    /** What a resumed run relies on: a tool call goes out only once every step before it is committed. */
     @Test
-    void every_step_is_committed_before_the_next_begins() {
-        FakeTool say = FakeTool.echo("echo", "say");
-        List<Integer> committedWhenAsked = new java.util.ArrayList<>();
-        String[] runId = new String[1];
+    void every_step_is_committed_before_the_next_tool_call_is_sent() {
+        String runId = startedRun();
+        List<Integer> committedWhenCalled = new java.util.ArrayList<>();
+        FakeTool say = new FakeTool("echo", "say", arguments -> {
+            committedWhenCalled.add(store.steps(runId).size());
+            return ToolResult.success(arguments);
+        });
         FakeModel model = new FakeModel(
-                request -> {
-                    runId[0] = store.list(new RunQuery("helper", RunStatus.RUNNING, 1, null))
-                            .getFirst()
-                            .id();
-                    committedWhenAsked.add(store.steps(runId[0]).size());
-                    return new ModelReply("", List.of(new ToolRequest("c1", "echo_say", "{}")), TokenUsage.NONE);
-                },
-                request -> {
-                    committedWhenAsked.add(store.steps(runId[0]).size());
-                    return new ModelReply("done", List.of(), TokenUsage.NONE);
-                });
+                call("echo_say", "{\"text\":\"a\"}"), call("echo_say", "{\"text\":\"b\"}"), answer("done"));
 
-        run(Limits.DEFAULT, model, say);
+        RunOutcome outcome = runGrouped(runId, plan(model, say), new RunEvents());
 
-        assertThat(committedWhenAsked).containsExactly(0, 2);
+        assertThat(outcome).isEqualTo(new RunOutcome.Succeeded("done"));
+        assertThat(committedWhenCalled).containsExactly(1, 3);
+        assertThat(store.steps(runId)).hasSize(5);
     }
 
     @Test

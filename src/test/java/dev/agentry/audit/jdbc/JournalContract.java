@@ -140,10 +140,19 @@ abstract class JournalContract {
 
     /** A store write that inserts {@code n} into a table of the test's own. */
     private static GroupCommit.Write probe(int n) {
+        return probeWrite("INSERT INTO group_probe (n) VALUES (?)", n);
+    }
+
+    /** A store write that deletes {@code n} from the test's table: it changes a row only if {@code n} is there. */
+    private static GroupCommit.Write unprobe(int n) {
+        return probeWrite("DELETE FROM group_probe WHERE n = ?", n);
+    }
+
+    private static GroupCommit.Write probeWrite(String sql, int n) {
         return connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO group_probe (n) VALUES (?)")) {
-                insert.setInt(1, n);
-                return insert.executeUpdate();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setInt(1, n);
+                return statement.executeUpdate();
             }
         };
     }
@@ -255,16 +264,6 @@ abstract class JournalContract {
             callers.shutdown();
             journal.close();
         }
-    }
-
-    /** A store write that deletes {@code n} from the test's table: it changes a row only if {@code n} is there. */
-    private static GroupCommit.Write unprobe(int n) {
-        return connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM group_probe WHERE n = ?")) {
-                delete.setInt(1, n);
-                return delete.executeUpdate();
-            }
-        };
     }
 
     @Test

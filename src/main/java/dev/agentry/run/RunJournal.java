@@ -18,10 +18,11 @@ import java.util.List;
 
 /**
  * What a run records in the audit journal, in the words of runs: each method appends one fact and
- * returns once it is durable, or throws {@link Unrecorded}. The three on the path of every step (a
- * model request, the model's answer, a tool's result) return a {@link Recorded} instead, handed over
- * without waiting and confirmed before the run's next tool call is sent (see {@link Unconfirmed}): a
- * model call changes nothing outside, so only a tool call waits for the records before it. Everything
+ * returns once it is durable, or throws {@link Unrecorded}. Those on the path of every run (its start,
+ * each model request, the model's answer, a tool's result) return a {@link Recorded} instead, handed
+ * over without waiting and confirmed before the run's next tool call is sent or its row is relied on
+ * (see {@link Unconfirmed}): a model call changes nothing outside, so only a tool call waits for the
+ * records before it. A run's end is a {@link Fact} that the store commits with the run's row. Everything
  * passed in has already been scrubbed of secrets. Facts that Agentry itself produces while executing
  * a run (model calls, decisions, tool calls) name the system as their actor; the run's start and
  * cancellation name who asked for them.

@@ -233,7 +233,7 @@ public class ToolGate {
 
     /**
      * Makes an allowed call whose decision and intent are in the journal first, with everything the run
-     * handed over before them ({@code earlier}), and records its result after (a model's call: handed
+     * handed over before them ({@code handedOver}), and records its result after (a model's call: handed
      * over before its step, see {@link RunJournal#result}). When they cannot be recorded the call is not
      * made: the journal's exception leaves instead.
      */
@@ -242,11 +242,11 @@ public class ToolGate {
             JsonNode arguments,
             Decision.Allow allow,
             PolicyEngine.Redactions masks,
-            Unconfirmed earlier,
+            Unconfirmed handedOver,
             java.util.function.Supplier<ToolResult> send) {
         journal.allowed(call, forStore(masks, arguments), allow);
         // Committed in order with the intent, so this waits for nothing; it throws if one failed.
-        earlier.confirm();
+        handedOver.confirm();
         long t0 = System.nanoTime();
         ToolResult result = send.get();
         RunJournal.Recorded recorded =

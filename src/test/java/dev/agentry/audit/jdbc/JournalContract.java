@@ -176,32 +176,53 @@ abstract class JournalContract {
         }
     }
 
-    /** Holds the writer inside a commit until {@code release}, so that everything queued meanwhile is one batch. */
-    private static Future<Integer> holdWriter(JdbcJournal journal, ExecutorService callers, CountDownLatch release)
-            throws InterruptedException {
-        CountDownLatch holding = new CountDownLatch(1);
-        Future<Integer> held = callers.submit(() -> journal.commit(connection -> {
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return 0;
-        }));
-        holding.await();
-        return held;
+    /**
+     * A journal whose writer can be held inside a commit of its own (which changes nothing), so that
+     * everything queued meanwhile is committed as one batch once it is released.
+     */
+    private final class HeldWriter implements AutoCloseable {
+        final JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+        private final CountDownLatch released = new CountDownLatch(1);
+        private Future<Integer> held;
+
+        /** Returns once the writer is inside the held commit. */
+        void hold() throws InterruptedException {
+            CountDownLatch holding = new CountDownLatch(1);
+            held = callers.submit(() -> journal.commit(connection -> {
+                holding.countDown();
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return 0;
+            }));
+            holding.await();
+        }
+
+        /** Lets the held commit end; what was queued meanwhile follows it. */
+        void release() throws Exception {
+            released.countDown();
+            assertThat(held.get()).isZero();
+        }
+
+        @Override
+        public void close() {
+            released.countDown();
+            callers.shutdown();
+            journal.close();
+        }
     }
 
     @Test
     void store_writes_join_the_journals_commits_and_a_failing_one_fails_alone() throws Exception {
         createProbeTable();
-        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
-        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-        CountDownLatch release = new CountDownLatch(1);
-        try {
+        try (HeldWriter writer = new HeldWriter()) {
+            JdbcJournal journal = writer.journal;
+            ExecutorService callers = writer.callers;
             assertThat(journal.commit(probe(1))).isEqualTo(1);
-            Future<Integer> held = holdWriter(journal, callers, release);
+            writer.hold();
             List<Future<AuditRecord>> records = new ArrayList<>();
             List<Future<Integer>> writes = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -213,9 +234,8 @@ abstract class JournalContract {
             // Same key as the first write: this one fails, and only this one.
             Future<Integer> duplicate = callers.submit(() -> journal.commit(probe(1)));
             Thread.sleep(200);
-            release.countDown();
+            writer.release();
 
-            assertThat(held.get()).isZero();
             for (Future<Integer> write : writes) {
                 assertThat(write.get()).isEqualTo(1);
             }
@@ -229,29 +249,23 @@ abstract class JournalContract {
             }
             assertThat(seqs).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
             assertThat(probes()).containsExactly(1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
-        } finally {
-            release.countDown();
-            callers.shutdown();
-            journal.close();
         }
     }
 
     @Test
     void writes_handed_over_without_waiting_are_committed_before_what_follows_them() throws Exception {
         createProbeTable();
-        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
-        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-        CountDownLatch release = new CountDownLatch(1);
-        try {
+        try (HeldWriter writer = new HeldWriter()) {
+            JdbcJournal journal = writer.journal;
+            ExecutorService callers = writer.callers;
             assertThat(journal.commit(probe(1))).isEqualTo(1);
-            Future<Integer> held = holdWriter(journal, callers, release);
+            writer.hold();
             GroupCommit.Pending added = journal.commitLater(probe(2));
             GroupCommit.Pending refused = journal.commitLater(probe(1));
             Future<AuditRecord> after = callers.submit(() -> journal.append(fact(0)));
             Thread.sleep(100);
-            release.countDown();
+            writer.release();
 
-            assertThat(held.get()).isZero();
             assertThat(after.get().seq()).isEqualTo(1);
             // Once a record handed over after them is durable, both writes are decided.
             assertThat(probes()).containsExactly(1, 2);
@@ -259,25 +273,20 @@ abstract class JournalContract {
             assertThatThrownBy(refused::rows)
                     .isInstanceOf(AgentryException.Unavailable.class)
                     .hasMessageStartingWith("the store could not be written: ");
-        } finally {
-            release.countDown();
-            callers.shutdown();
-            journal.close();
         }
     }
 
     @Test
     void a_fact_recorded_with_a_write_is_left_out_when_the_write_changes_nothing() throws Exception {
         createProbeTable();
-        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
-        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-        CountDownLatch release = new CountDownLatch(1);
-        try {
+        try (HeldWriter writer = new HeldWriter()) {
+            JdbcJournal journal = writer.journal;
+            ExecutorService callers = writer.callers;
             assertThat(journal.commit(probe(1))).isEqualTo(1);
             assertThat(journal.commitRecorded(unprobe(2), fact(0))).isZero();
             assertThat(journal.head()).isEqualTo(new AuditStore.Head(0, Chain.GENESIS));
             // In one batch: a record, a write that changes nothing, one that does, and a record after them.
-            Future<Integer> held = holdWriter(journal, callers, release);
+            writer.hold();
             Future<AuditRecord> first = callers.submit(() -> journal.append(fact(1)));
             Thread.sleep(50);
             Future<Integer> nothing = callers.submit(() -> journal.commitRecorded(unprobe(3), fact(2)));
@@ -286,9 +295,8 @@ abstract class JournalContract {
             Thread.sleep(50);
             Future<AuditRecord> last = callers.submit(() -> journal.append(fact(4)));
             Thread.sleep(100);
-            release.countDown();
+            writer.release();
 
-            assertThat(held.get()).isZero();
             assertThat(nothing.get()).isZero();
             assertThat(something.get()).isEqualTo(1);
             assertThat(first.get().seq()).isEqualTo(1);
@@ -299,20 +307,15 @@ abstract class JournalContract {
             assertThat(records.get(1).prev()).isEqualTo(records.get(0).hash());
             assertThat(records.get(2).prev()).isEqualTo(records.get(1).hash());
             assertThat(probes()).isEmpty();
-        } finally {
-            release.countDown();
-            callers.shutdown();
-            journal.close();
         }
     }
 
     @Test
     void a_store_write_that_finds_the_database_gone_fails_its_whole_commit_without_retrying_each() throws Exception {
-        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
-        ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            Future<Integer> held = holdWriter(journal, callers, release);
+        try (HeldWriter writer = new HeldWriter()) {
+            JdbcJournal journal = writer.journal;
+            ExecutorService callers = writer.callers;
+            writer.hold();
             List<Future<AuditRecord>> records = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 Fact fact = fact(i);
@@ -322,9 +325,8 @@ abstract class JournalContract {
                 throw new SQLException("connection reset", "08006");
             }));
             Thread.sleep(200);
-            release.countDown();
+            writer.release();
 
-            assertThat(held.get()).isZero();
             assertThatThrownBy(broken::get).hasCauseInstanceOf(AgentryException.Unavailable.class);
             for (Future<AuditRecord> record : records) {
                 assertThatThrownBy(record::get)
@@ -333,10 +335,6 @@ abstract class JournalContract {
                         .hasMessageStartingWith("the audit journal could not be written: connection reset");
             }
             assertThat(journal.head().seq()).isZero();
-        } finally {
-            release.countDown();
-            callers.shutdown();
-            journal.close();
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,13 @@ abstract class JournalContract {
                 }
                 return 0;
             }));
-            holding.await();
+            if (!holding.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the writer never began the held commit", failure(held));
+            }
+        }
+
+        private static Throwable failure(Future<?> commit) {
+            return commit.isDone() && commit.state() == Future.State.FAILED ? commit.exceptionNow() : null;
         }
 
         /** Lets the held commit end; what was queued meanwhile follows it. */

@@ -127,15 +127,26 @@ public final class Chain {
         return JSON.createObjectNode();
     }
 
-    private static String quote(String text) {
+    /**
+     * {@code text} as a JSON string, exactly as Jackson writes it: as it is between quotes when nothing
+     * in it needs escaping (the members of a body almost never do), otherwise by Jackson itself. Jackson
+     * escapes only quotes, backslashes and control characters.
+     */
+    static String quote(String text) {
         if (text == null) {
             return "null";
         }
-        try {
-            return JSON.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                try {
+                    return JSON.writeValueAsString(text);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
+        return '"' + text + '"';
     }
 
     private static String textOrNull(JsonNode node) {

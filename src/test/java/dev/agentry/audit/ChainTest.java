@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A record's body is the text that was hashed, and its encoding is documented as compact JSON as
- * Jackson writes it: the body's own string quoting must write exactly what Jackson writes.
+ * A record's body must be one line of valid JSON (the export is NDJSON, one record a line): the
+ * shortcut that quotes a body's strings without Jackson must write exactly what Jackson writes, with
+ * control characters, quotes and backslashes escaped.
  */
 class ChainTest {
 

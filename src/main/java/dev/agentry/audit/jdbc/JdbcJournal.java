@@ -339,8 +339,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         if (count == 0) {
             return records;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO audit_records (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_records " + COLUMNS)) {
             for (int p = 0; p < batch.size(); p++) {
                 Queued pending = batch.get(p);
                 if (!pending.recorded(updated[p])) {
@@ -351,13 +350,7 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                     Fact fact = pending.facts().get(i);
                     String body = Chain.body(seq, at, fact, pending.data().get(i), prev);
                     String hash = Chain.hash(body);
-                    insert.setLong(1, seq);
-                    insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-                    insert.setString(3, fact.type().id());
-                    insert.setString(4, fact.runId());
-                    insert.setString(5, fact.agent());
-                    insert.setString(6, body);
-                    insert.setString(7, hash);
+                    bind(insert, seq, at, fact, body, hash);
                     if (count == 1) {
                         insert.executeUpdate();
                     } else {
@@ -383,6 +376,21 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
             }
         }
         return records;
+    }
+
+    /** The columns of a record's insert and their parameters, as {@link #bind} sets them. */
+    static final String COLUMNS = "(seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    /** Sets a record's values on an insert of {@link #COLUMNS}. */
+    static void bind(PreparedStatement insert, long seq, Instant at, Fact fact, String body, String hash)
+            throws SQLException {
+        insert.setLong(1, seq);
+        insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        insert.setString(3, fact.type().id());
+        insert.setString(4, fact.runId());
+        insert.setString(5, fact.agent());
+        insert.setString(6, body);
+        insert.setString(7, hash);
     }
 
     private static String rootState(SQLException e) {

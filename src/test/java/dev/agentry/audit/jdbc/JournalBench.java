@@ -14,8 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -161,15 +159,9 @@ class JournalBench {
         Instant at = Instant.now();
         String body = Chain.body(seq, at, fact, Chain.dataText(fact.data()), Chain.GENESIS);
         try (Connection connection = database.dataSource().getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO record_rows"
-                        + " (seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, seq);
-            insert.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            insert.setString(3, fact.type().id());
-            insert.setString(4, fact.runId());
-            insert.setString(5, fact.agent());
-            insert.setString(6, body);
-            insert.setString(7, Chain.hash(body));
+                PreparedStatement insert =
+                        connection.prepareStatement("INSERT INTO record_rows " + JdbcJournal.COLUMNS)) {
+            JdbcJournal.bind(insert, seq, at, fact, body, Chain.hash(body));
             insert.executeUpdate();
         }
     }

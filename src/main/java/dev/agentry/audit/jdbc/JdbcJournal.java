@@ -49,6 +49,9 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
     /** Attempts at a batch whose seq numbers other replicas keep taking first. */
     private static final int MAX_ATTEMPTS = 50;
 
+    /** The columns of a record's insert and their parameters, as {@link #bind} sets them. */
+    static final String COLUMNS = "(seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
     private static final String DUPLICATE_KEY = "23505";
     private static final Queued CLOSE = new Queued(List.of(), List.of(), null, false, null);
 
@@ -377,9 +380,6 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
         }
         return records;
     }
-
-    /** The columns of a record's insert and their parameters, as {@link #bind} sets them. */
-    static final String COLUMNS = "(seq, at, type, run_id, agent, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     /** Sets a record's values on an insert of {@link #COLUMNS}. */
     static void bind(PreparedStatement insert, long seq, Instant at, Fact fact, String body, String hash)

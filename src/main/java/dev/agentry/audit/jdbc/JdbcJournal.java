@@ -194,7 +194,8 @@ public final class JdbcJournal implements Journal, AuditStore, GroupCommit, Auto
                 continue;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
-            closing = batch.remove(CLOSE);
+            // By identity: a record's equals would compare every component of each queued write.
+            closing = batch.removeIf(pending -> pending == CLOSE);
             if (!batch.isEmpty()) {
                 write(batch);
             }

@@ -2,6 +2,7 @@ package dev.agentry.audit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.agentry.AgentryException;
 import dev.agentry.access.Actor;
@@ -11,6 +12,7 @@ import dev.agentry.audit.AuditStore;
 import dev.agentry.audit.Chain;
 import dev.agentry.audit.Fact;
 import dev.agentry.audit.GroupCommit;
+import dev.agentry.audit.Journal;
 import dev.agentry.audit.RecordType;
 import dev.agentry.store.StoreDatabase;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -343,6 +346,27 @@ abstract class JournalContract {
             }
             assertThat(journal.head().seq()).isZero();
         }
+    }
+
+    @Test
+    void closing_writes_what_was_queued_then_refuses_more() {
+        JdbcJournal journal = new JdbcJournal(database.dataSource(), Clock.systemUTC());
+        List<Journal.Later> queued = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            queued.add(journal.appendLater(fact(i)));
+        }
+
+        // The writer stops once it has written what was queued; close() gives up on it after 10 s.
+        assertTimeoutPreemptively(Duration.ofSeconds(5), journal::close);
+
+        assertThat(queued)
+                .extracting(later -> later.record().seq())
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(journal.head().seq()).isEqualTo(50);
+        assertThatThrownBy(() -> journal.append(fact(51)))
+                .isInstanceOf(AgentryException.Unavailable.class)
+                .hasMessageContaining("closed");
     }
 
     @Test

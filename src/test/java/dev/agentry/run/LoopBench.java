@@ -246,8 +246,14 @@ class LoopBench {
         String id = RunIds.next(now);
         Run run = Run.queued(id, "bench", JsonNodeFactory.instance.textNode("go"), Trigger.api("bench"), now);
         store.create(run, "bench", now.plusSeconds(60));
-        store.start(id, "bench", now, now.plusSeconds(60));
+        // Started as RunExecutor starts a run it has just created: handed over, confirmed before the first call.
+        RunStore.Pending start = store.startLater(id, "bench", now, now.plusSeconds(60));
         RunState state = RunState.of(id, plan, now.plusSeconds(60), run.input(), List.of());
+        state.unconfirmed().add(() -> {
+            if (!start.written()) {
+                throw new IllegalStateException("bench run was not started");
+            }
+        });
         RunOutcome outcome = loop.run(new RunLoop.Execution(state, new RunControl(), "bench", Duration.ofSeconds(60)));
         if (!(outcome instanceof RunOutcome.Succeeded)) {
             throw new IllegalStateException("bench run did not succeed: " + outcome);

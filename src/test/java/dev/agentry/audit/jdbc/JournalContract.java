@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -361,8 +362,7 @@ abstract class JournalContract {
 
         assertThat(queued)
                 .extracting(later -> later.record().seq())
-                .containsExactlyElementsOf(
-                        java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
         assertThat(journal.head().seq()).isEqualTo(50);
         assertThatThrownBy(() -> journal.append(fact(51)))
                 .isInstanceOf(AgentryException.Unavailable.class)

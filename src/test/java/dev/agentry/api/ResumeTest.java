@@ -43,8 +43,11 @@ class ResumeTest {
                 "{\"answer\": \"resumed\"}");
         Run run = Run.queued(
                 RunIds.next(then), "echo-agent", JsonNodeFactory.instance.textNode(input), Trigger.api("t"), then);
-        store.create(run, "dead-node", then.plusSeconds(1));
-        store.start(run.id(), "dead-node", then, then.plusSeconds(1));
+        // The dead node's lease holds while its steps are written, so that no replica adopts the run
+        // between them (the adoption scan runs every 500 ms); nothing renews it after that.
+        Instant leaseUntil = Instant.now().plusSeconds(2);
+        store.create(run, "dead-node", leaseUntil);
+        store.start(run.id(), "dead-node", then, leaseUntil);
         store.addStep(
                 run.id(),
                 "dead-node",

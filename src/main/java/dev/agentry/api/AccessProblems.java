@@ -3,6 +3,7 @@ package dev.agentry.api;
 import dev.agentry.AgentryException;
 import dev.agentry.access.Actor;
 import dev.agentry.access.Caller;
+import dev.agentry.access.Role;
 import dev.agentry.audit.Chain;
 import dev.agentry.audit.Fact;
 import dev.agentry.audit.Journal;
@@ -90,7 +91,8 @@ public class AccessProblems {
                         + caller.role().id())
                 .orElse("this caller has no role");
         String needs = required(resource)
-                .map(roles -> "; this needs role " + String.join(" or ", roles) + " (or admin)")
+                .map(roles -> "; this needs role " + String.join(" or ", roles)
+                        + (java.util.List.of(roles).contains(Role.Names.ADMIN) ? "" : " (or admin)"))
                 .orElse("; no role may call it");
         denied(uri, who + needs, Callers.optional(identity).map(Caller::actor).orElse(Actor.SYSTEM));
         return Problem.of(403, "Forbidden", who + needs + ". Ask an admin for a key with that role.", uri.getPath())

@@ -115,7 +115,8 @@ public class AuditResource {
     @Operation(summary = "Check the hash chain and the signed checkpoints of records from..to (all by default)")
     public Verification verify(@QueryParam("from") String from, @QueryParam("to") String to) {
         requireWholeJournal("verify");
-        return trail.verify(seq("from", from), seq("to", to));
+        long[] range = range(from, to);
+        return trail.verify(range[0], range[1]);
     }
 
     /** The chain's newest record, and the newest signed checkpoint (null until the first). */
@@ -138,8 +139,9 @@ public class AuditResource {
     @Operation(summary = "Records from..to and their checkpoints as NDJSON, for ./agentry audit verify")
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to) {
         requireWholeJournal("export");
-        long first = seq("from", from);
-        long last = seq("to", to);
+        long[] range = range(from, to);
+        long first = range[0];
+        long last = range[1];
         StreamingOutput body = output -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
             trail.export(first, last, writer);
@@ -200,6 +202,20 @@ public class AuditResource {
                 text,
                 () -> "cursor '" + AgentsResource.abbreviate(text)
                         + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
+    }
+
+    /**
+     * The seqs {@code from..to} (0 where not given: from the first, to the last); a range that ends
+     * before it starts is refused rather than answered as an empty stretch that verifies.
+     */
+    private static long[] range(String from, String to) {
+        long first = seq("from", from);
+        long last = seq("to", to);
+        if (first > 0 && last > 0 && first > last) {
+            throw new AgentryException.InvalidInput("from (" + first + ") is after to (" + last
+                    + "); from..to is a range of record seqs, the older" + " first, both included");
+        }
+        return new long[] {first, last};
     }
 
     private static long seq(String name, String text) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +27,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     /** Error texts can quote what a secret was interpolated into; no problem answer carries one. */
     @Inject
     Redactor redactor;
+
+    /** Where the API reference is: Swagger UI is on the management interface, not on the API's port. */
+    @ConfigProperty(name = "quarkus.management.port", defaultValue = "9000")
+    int managementPort;
 
     @Override
     public Response toResponse(Throwable exception) {
@@ -54,6 +59,11 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         };
     }
 
+    /** Where to read the API, as a caller on the service's host reaches it. */
+    private String reference() {
+        return "Swagger UI (http://localhost:" + managementPort + "/q/swagger-ui, on the management interface)";
+    }
+
     private Problem problem(int status, String title, String detail, String path) {
         return Problem.of(status, title, redactor == null ? detail : redactor.scrub(detail), path);
     }
@@ -62,10 +72,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         int status = web.getResponse().getStatus();
         String detail =
                 switch (status) {
-                    case 404 -> "nothing is served at " + path + "; the API is under /v1 (see /q/swagger-ui)";
+                    case 404 -> "nothing is served at " + path + "; the API is under /v1, described in " + reference();
                     case 405 ->
-                        "this method is not allowed on " + path + "; see /q/swagger-ui for the methods it takes";
-                    case 406 -> "this resource answers with application/json; ask for that in the Accept header";
+                        "this method is not allowed on " + path + "; the methods it takes are in " + reference();
+                    case 406 ->
+                        "this resource cannot answer with the media type the Accept header asks for; leave Accept"
+                                + " out, or ask for one of those " + reference() + " lists for it";
                     case 415 -> "send the body as application/json";
                     default -> web.getMessage() == null ? "the request could not be handled" : web.getMessage();
                 };

@@ -118,7 +118,14 @@ class AccessTest {
                         "detail",
                         equalTo("the key 'reader' has role viewer; this needs role operator (or admin). Ask an admin"
                                 + " for a key with that role."));
-        as(viewer).get("/v1/keys").then().statusCode(403);
+        as(viewer)
+                .get("/v1/keys")
+                .then()
+                .statusCode(403)
+                .body(
+                        "detail",
+                        equalTo("the key 'reader' has role viewer; this needs role admin. Ask an admin for a key with"
+                                + " that role."));
     }
 
     @Test

@@ -182,6 +182,29 @@ class AuditApiTest {
     }
 
     @Test
+    void a_range_that_ends_before_it_starts_is_refused_not_verified_as_empty() {
+        RunsApiTest.runToEnd("echo-agent", script("{\"answer\": \"two records at least\"}"));
+        String refused = "from (2) is after to (1); from..to is a range of record seqs, the older first, both included";
+
+        given().get("/v1/audit/verify?from=2&to=1")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo(refused));
+        given().accept("application/x-ndjson")
+                .get("/v1/audit/export?from=2&to=1")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo(refused));
+        given().get("/v1/audit/verify?from=1&to=1")
+                .then()
+                .statusCode(200)
+                .body("ok", equalTo(true))
+                .body("records", equalTo(1));
+    }
+
+    @Test
     void every_asset_loaded_at_start_is_recorded_with_its_files_sha256() throws Exception {
         String expected = java.util.HexFormat.of()
                 .formatHex(java.security.MessageDigest.getInstance("SHA-256")

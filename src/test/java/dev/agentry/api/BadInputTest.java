@@ -17,6 +17,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(TestServices.class)
 class BadInputTest {
 
+    /** Where errors send a caller to read the API: Swagger UI, on the port the management interface listens on. */
+    private static String reference() {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class);
+        return "Swagger UI (http://localhost:" + port + "/q/swagger-ui, on the management interface)";
+    }
+
     private static ValidatableResponse post(String agent, String body) {
         return given().contentType("application/json")
                 .body(body)
@@ -130,7 +137,9 @@ class BadInputTest {
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", equalTo("nothing is served at /v1/; the API is under /v1 (see /q/swagger-ui)"));
+                .body(
+                        "detail",
+                        equalTo("nothing is served at /v1/; the API is under /v1, described in " + reference()));
         given().get("/v1/runs/run_..%2Fx")
                 .then()
                 .statusCode(404)
@@ -189,7 +198,25 @@ class BadInputTest {
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", equalTo("nothing is served at /v2/agents; the API is under /v1 (see /q/swagger-ui)"));
-        given().delete("/v1/agents").then().statusCode(405).contentType("application/problem+json");
+                .body(
+                        "detail",
+                        equalTo("nothing is served at /v2/agents; the API is under /v1, described in " + reference()));
+        given().delete("/v1/agents")
+                .then()
+                .statusCode(405)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("this method is not allowed on /v1/agents; the methods it takes are in "
+                                + reference()));
+        given().accept("text/html")
+                .get("/v1/agents")
+                .then()
+                .statusCode(406)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("this resource cannot answer with the media type the Accept header asks for; leave"
+                                + " Accept out, or ask for one of those " + reference() + " lists for it"));
     }
 }

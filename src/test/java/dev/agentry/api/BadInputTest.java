@@ -117,6 +117,14 @@ class BadInputTest {
                 .statusCode(413)
                 .body("title", equalTo("Payload too large"))
                 .body("detail", containsString("the limit is 1048576 bytes (1 MiB)"));
+        // Over the transport's own backstop (2 MiB), which would answer with an empty body.
+        post("echo-agent", "{\"input\": \"" + "x".repeat(3_000_000) + "\"}")
+                .statusCode(413)
+                .header("Connection", "close")
+                .body(
+                        "detail",
+                        equalTo("the request body is 3000013 bytes; the limit is 1048576 bytes (1 MiB). Send a smaller"
+                                + " input, or pass large data by reference (a URL)"));
 
         assertThat(runsOf("echo-agent")).isEqualTo(before);
     }

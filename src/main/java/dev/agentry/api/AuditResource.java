@@ -213,7 +213,7 @@ public class AuditResource {
         long last = seq("to", to);
         if (first > 0 && last > 0 && first > last) {
             throw new AgentryException.InvalidInput("from (" + first + ") is after to (" + last
-                    + "); from..to is a range of record seqs, the older" + " first, both included");
+                    + "); from..to is a range of record seqs, the older first, both included");
         }
         return new long[] {first, last};
     }

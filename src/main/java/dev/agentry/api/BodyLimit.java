@@ -62,7 +62,7 @@ public class BodyLimit {
         }
     }
 
-    static Problem tooLarge(long bytes, String path) {
+    private static Problem tooLarge(long bytes, String path) {
         return Problem.of(
                 413,
                 "Payload too large",

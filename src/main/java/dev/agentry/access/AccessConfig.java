@@ -17,7 +17,10 @@ public interface AccessConfig {
      */
     Optional<String> adminKey();
 
-    /** Keys that are not valid one address may present within {@link #failureWindow()} before it is refused. */
+    /**
+     * Keys that are not valid one address (for IPv6, one /64 network) may present within {@link
+     * #failureWindow()} before it is refused.
+     */
     @WithName("access.max-failures")
     @WithDefault("20")
     int maxFailures();

@@ -17,6 +17,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -92,7 +93,7 @@ public class AccessProblems {
                 .orElse("this caller has no role");
         String needs = required(resource)
                 .map(roles -> "; this needs role " + String.join(" or ", roles)
-                        + (java.util.List.of(roles).contains(Role.Names.ADMIN) ? "" : " (or admin)"))
+                        + (List.of(roles).contains(Role.Names.ADMIN) ? "" : " (or admin)"))
                 .orElse("; no role may call it");
         denied(uri, who + needs, Callers.optional(identity).map(Caller::actor).orElse(Actor.SYSTEM));
         return Problem.of(403, "Forbidden", who + needs + ". Ask an admin for a key with that role.", uri.getPath())

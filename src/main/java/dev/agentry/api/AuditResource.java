@@ -115,8 +115,8 @@ public class AuditResource {
     @Operation(summary = "Check the hash chain and the signed checkpoints of records from..to (all by default)")
     public Verification verify(@QueryParam("from") String from, @QueryParam("to") String to) {
         requireWholeJournal("verify");
-        long[] range = range(from, to);
-        return trail.verify(range[0], range[1]);
+        Range range = range(from, to);
+        return trail.verify(range.from(), range.to());
     }
 
     /** The chain's newest record, and the newest signed checkpoint (null until the first). */
@@ -139,12 +139,10 @@ public class AuditResource {
     @Operation(summary = "Records from..to and their checkpoints as NDJSON, for ./agentry audit verify")
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to) {
         requireWholeJournal("export");
-        long[] range = range(from, to);
-        long first = range[0];
-        long last = range[1];
+        Range range = range(from, to);
         StreamingOutput body = output -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
-            trail.export(first, last, writer);
+            trail.export(range.from(), range.to(), writer);
             writer.flush();
         };
         return Response.ok(body, NDJSON)
@@ -204,18 +202,18 @@ public class AuditResource {
                         + "' was not issued by Agentry; pass the nextCursor of the previous page, or none for the first");
     }
 
-    /**
-     * The seqs {@code from..to} (0 where not given: from the first, to the last); a range that ends
-     * before it starts is refused rather than answered as an empty stretch that verifies.
-     */
-    private static long[] range(String from, String to) {
+    /** Records {@code from..to} by seq, both included; 0 where not given: from the first, to the last. */
+    private record Range(long from, long to) {}
+
+    /** A range that ends before it starts is refused rather than answered as an empty stretch that verifies. */
+    private static Range range(String from, String to) {
         long first = seq("from", from);
         long last = seq("to", to);
         if (first > 0 && last > 0 && first > last) {
             throw new AgentryException.InvalidInput("from (" + first + ") is after to (" + last
                     + "); from..to is a range of record seqs, the older first, both included");
         }
-        return new long[] {first, last};
+        return new Range(first, last);
     }
 
     private static long seq(String name, String text) {
